@@ -2,6 +2,7 @@ package dev.gatewaybridge.fastcgi;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,6 +27,15 @@ final class NameValues {
         String value(Charset charset) {
             return new String(value, charset);
         }
+    }
+
+    /**
+     * The charset a param value goes out in: request headers (HTTP_*) in ISO-8859-1, which gives back the
+     * bytes the client sent (the container decoded them so, RFC 9110 §5.5); everything else, the decoded
+     * path above all, in UTF-8 as nginx passes the raw UTF-8 bytes of the URI.
+     */
+    static Charset charsetFor(String name) {
+        return name.startsWith("HTTP_") ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8;
     }
 
     /** Appends one encoded pair to {@code out}. */

@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -44,10 +45,14 @@ final class RecordWriter {
         record(FCGI_END_REQUEST, requestId, body, 0, body.length);
     }
 
-    /** §5.2: the whole FCGI_PARAMS stream of {@code requestId} (name-value pairs, then the empty record). */
-    void params(int requestId, Map<String, String> params, Charset charset) throws IOException {
+    /**
+     * §5.2: the whole FCGI_PARAMS stream of {@code requestId} (name-value pairs, then the empty record),
+     * each value in {@link NameValues#charsetFor its charset}.
+     */
+    void params(int requestId, Map<String, String> params) throws IOException {
         ByteArrayOutputStream pairs = new ByteArrayOutputStream(1024);
-        params.forEach((name, value) -> NameValues.encode(pairs, name.getBytes(charset), value.getBytes(charset)));
+        params.forEach((name, value) -> NameValues.encode(pairs, name.getBytes(StandardCharsets.UTF_8),
+                value.getBytes(NameValues.charsetFor(name))));
         stream(FCGI_PARAMS, requestId, pairs.toByteArray(), 0, pairs.size());
         endStream(FCGI_PARAMS, requestId);
     }

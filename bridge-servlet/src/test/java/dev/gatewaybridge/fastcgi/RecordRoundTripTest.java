@@ -32,7 +32,7 @@ class RecordRoundTripTest {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("REQUEST_METHOD", "POST");
         params.put("EMPTY", "");
-        writer.params(7, params, StandardCharsets.UTF_8);
+        writer.params(7, params);
         writer.stream(FCGI_STDIN, 7, "a=1".getBytes(), 0, 3);
         writer.endStream(FCGI_STDIN, 7);
         writer.abortRequest(7);
@@ -106,7 +106,7 @@ class RecordRoundTripTest {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("HTTP_COOKIE", "c".repeat(100_000));
         params.put("QUERY_STRING", "q");
-        writer.params(3, params, StandardCharsets.UTF_8);
+        writer.params(3, params);
         assertEquals(List.of("PARAMS 3 HTTP_COOKIE=<100000 bytes>", "PARAMS 3 QUERY_STRING=\"q\"", "PARAMS 3 end"),
                 parsed());
     }

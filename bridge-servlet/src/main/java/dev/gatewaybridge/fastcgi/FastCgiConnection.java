@@ -1,0 +1,362 @@
+package dev.gatewaybridge.fastcgi;
+
+import static dev.gatewaybridge.fastcgi.FastCgi.*;
+
+import java.io.BufferedOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One transport connection to a FastCGI backend (TCP or a Unix domain socket) carrying one request at a time,
+ * or several when the backend multiplexes (FCGI_MPXS_CONNS). A reader thread parses every record as it
+ * arrives and hands it to the request's {@link Exchange}; so a connection the backend closes while idle is
+ * noticed at once, not when the next request is written into it.
+ */
+final class FastCgiConnection implements RecordListener, AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(FastCgiConnection.class.getName());
+
+    /** Told when a request slot frees (FCGI_END_REQUEST) or the connection closes. */
+    interface Owner {
+        void released(FastCgiConnection connection);
+    }
+
+    final String backend;
+    private final SocketChannel channel;
+    private final RecordWriter writer;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final Map<Integer, Exchange> exchanges = new ConcurrentHashMap<>();
+    private final CompletableFuture<Map<String, String>> values = new CompletableFuture<>();
+    private final RecordParser parser = new RecordParser(this);
+    private final Owner owner;
+    private final Thread reader;
+    private volatile boolean closed;
+    private volatile boolean retiring;
+    // Guarded by the pool's lock.
+    int active;
+    /** Set by the pool: whether requests share this connection (FCGI_MPXS_CONNS). */
+    volatile boolean multiplexed;
+    long idleSince = System.nanoTime();
+    boolean reused;
+
+    private FastCgiConnection(String backend, SocketChannel channel, Owner owner) {
+        this.backend = backend;
+        this.channel = channel;
+        this.owner = owner;
+        this.writer = new RecordWriter(new BufferedOutputStream(channelOutput(channel), 16 * 1024));
+        this.reader = new Thread(this::readLoop, "fastcgi-reader " + backend);
+        reader.setDaemon(true);
+    }
+
+    /** Connects to {@code address} within {@code timeoutMillis} and starts the reader thread. */
+    static FastCgiConnection open(SocketAddress address, String backend, int timeoutMillis, Owner owner)
+            throws IOException {
+        SocketChannel channel = address instanceof UnixDomainSocketAddress
+                ? SocketChannel.open(StandardProtocolFamily.UNIX) : SocketChannel.open();
+        try {
+            connect(channel, address, timeoutMillis, backend);
+            if (address instanceof InetSocketAddress) {
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            }
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        FastCgiConnection connection = new FastCgiConnection(backend, channel, owner);
+        connection.reader.start();
+        return connection;
+    }
+
+    /** A blocking channel has no connect timeout: connect non-blocking and wait on a selector. */
+    private static void connect(SocketChannel channel, SocketAddress address, int timeoutMillis, String backend)
+            throws IOException {
+        channel.configureBlocking(false);
+        if (!channel.connect(address)) {
+            try (Selector selector = Selector.open()) {
+                channel.register(selector, SelectionKey.OP_CONNECT);
+                if (selector.select(timeoutMillis) == 0) {
+                    throw new SocketTimeoutException("connect to " + backend + " timed out after "
+                            + timeoutMillis + " ms");
+                }
+                channel.finishConnect();
+            }
+        }
+        channel.configureBlocking(true);
+    }
+
+    boolean isOpen() {
+        return !closed;
+    }
+
+    /** Whether a new request may go on this connection. */
+    boolean isUsable() {
+        return !closed && !retiring;
+    }
+
+    /** Number of requests registered (including aborted ones still draining). */
+    int exchanges() {
+        return exchanges.size();
+    }
+
+    // ---- requests ----
+
+    /** §5.1/§5.2: registers a request and sends FCGI_BEGIN_REQUEST and its FCGI_PARAMS stream. */
+    Exchange begin(int role, boolean keepConn, Map<String, String> params, PrintWriter errors)
+            throws IOException {
+        Exchange exchange = new Exchange(freeRequestId(), errors);
+        exchanges.put(exchange.requestId, exchange);
+        write(() -> {
+            writer.beginRequest(exchange.requestId, role, keepConn);
+            writer.params(exchange.requestId, params);
+        });
+        return exchange;
+    }
+
+    /** The lowest request id not in use: 1 unless multiplexing. */
+    private synchronized int freeRequestId() {
+        for (int id = 1; id <= 0xffff; id++) {
+            if (!exchanges.containsKey(id)) {
+                return id;
+            }
+        }
+        throw new IllegalStateException("no free FastCGI request id on " + backend);
+    }
+
+    /** §5.3: request body bytes as FCGI_STDIN (or FCGI_DATA) records; {@code len == 0} ends the stream. */
+    void send(int type, Exchange exchange, byte[] b, int off, int len) throws IOException {
+        write(() -> {
+            if (len == 0) {
+                writer.endStream(type, exchange.requestId);
+            } else {
+                writer.stream(type, exchange.requestId, b, off, len);
+            }
+        });
+    }
+
+    /**
+     * §5.4: the client left. Output still coming is discarded; the backend answers FCGI_END_REQUEST and the
+     * request slot frees then (or the pool's sweep closes the connection if it never does).
+     */
+    void abort(Exchange exchange) {
+        exchange.drain();
+        if (exchange.ended() || closed) {
+            return;
+        }
+        exchange.abortedAt = System.nanoTime();
+        if (!multiplexed) {
+            // A backend that does not multiplex (php-fpm) reads no records while its script runs and would
+            // take a late FCGI_ABORT_REQUEST for the start of the next request: no request follows this one.
+            retiring = true;
+        }
+        try {
+            write(() -> writer.abortRequest(exchange.requestId));
+        } catch (IOException e) {
+            close();
+        }
+    }
+
+    /** §4.1: asks for FCGI_MAX_CONNS, FCGI_MAX_REQS, FCGI_MPXS_CONNS; empty if no answer in time. */
+    Map<String, String> getValues(long timeoutMillis) throws IOException {
+        write(() -> writer.getValues(List.of(FCGI_MAX_CONNS, FCGI_MAX_REQS, FCGI_MPXS_CONNS)));
+        try {
+            return values.get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return Map.of();
+        } catch (ExecutionException e) {
+            throw new IOException("FastCGI backend " + backend + " failed while asked FCGI_GET_VALUES", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Map.of();
+        }
+    }
+
+    private interface WriteStep {
+        void run() throws IOException;
+    }
+
+    /** One group of records, never interleaved with another request's records mid-record. */
+    private void write(WriteStep step) throws IOException {
+        writeLock.lock();
+        try {
+            if (closed) {
+                throw new IOException("FastCGI connection to " + backend + " is closed");
+            }
+            step.run();
+            writer.flush();
+        } catch (IOException e) {
+            close();
+            throw e;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    // ---- reader thread ----
+
+    private void readLoop() {
+        ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+        try {
+            while (true) {
+                buffer.clear();
+                int n = channel.read(buffer);
+                if (n < 0) {
+                    parser.finish();
+                    throw new EOFException("FastCGI backend " + backend + " closed the connection");
+                }
+                parser.feed(buffer.array(), 0, n);
+            }
+        } catch (Exception e) {
+            failAll(e);
+        }
+    }
+
+    /** The connection is finished: every request still on it fails, the owner drops it. */
+    private void failAll(Exception e) {
+        boolean wasOpen = !closed;
+        close();
+        values.complete(Map.of());
+        boolean pending = false;
+        for (Exchange exchange : exchanges.values()) {
+            if (!exchange.ended()) {
+                pending = true;
+                exchange.fail(describe(e));
+            }
+        }
+        exchanges.clear();
+        if (!pending && wasOpen && e instanceof FastCgiProtocolException) {
+            // No request carries this fault to the servlet's log: say it here, once.
+            LOG.log(System.Logger.Level.WARNING, "FastCGI backend " + backend + ": " + e.getMessage());
+        }
+        owner.released(this);
+    }
+
+    private Exception describe(Exception e) {
+        if (e instanceof FastCgiProtocolException) {
+            return new FastCgiProtocolException("FastCGI backend " + backend + ": " + e.getMessage());
+        }
+        if (e instanceof EOFException) {
+            return new EOFException("FastCGI backend " + backend + " closed the connection before FCGI_END_REQUEST");
+        }
+        if (closed && !(e instanceof IOException)) {
+            return new IOException("FastCGI connection to " + backend + " closed", e);
+        }
+        return e instanceof IOException io ? new IOException("FastCGI connection to " + backend + ": "
+                + io.getMessage(), io) : e;
+    }
+
+    @Override
+    public void onStream(int type, int requestId, byte[] b, int off, int len) {
+        Exchange exchange = exchange(type, requestId);
+        if (type == FCGI_STDOUT) {
+            exchange.stdout(b, off, len);
+        } else if (type == FCGI_STDERR) {
+            exchange.stderr(b, off, len);
+        } else {
+            RecordListener.super.onStream(type, requestId, b, off, len);
+        }
+    }
+
+    @Override
+    public void onEndRequest(int requestId, int appStatus, int protocolStatus) {
+        Exchange exchange = exchange(FCGI_END_REQUEST, requestId);
+        exchanges.remove(requestId);
+        exchange.end(appStatus, protocolStatus);
+        if (retiring && exchanges.isEmpty()) {
+            close();
+        }
+        owner.released(this);
+    }
+
+    @Override
+    public void onGetValuesResult(List<NameValues.Pair> pairs) {
+        Map<String, String> result = new HashMap<>();
+        for (NameValues.Pair p : pairs) {
+            result.put(p.name(StandardCharsets.US_ASCII), p.value(StandardCharsets.US_ASCII));
+        }
+        values.complete(result);
+    }
+
+    @Override
+    public void onUnknownType(int type) {
+        values.complete(Map.of()); // §4.2: the backend does not do FCGI_GET_VALUES
+    }
+
+    private Exchange exchange(int type, int requestId) {
+        Exchange exchange = exchanges.get(requestId);
+        if (exchange == null) {
+            throw new FastCgiProtocolException(typeName(type) + " record for request " + requestId
+                    + ", which is not active");
+        }
+        return exchange;
+    }
+
+    /** Closes the socket; the reader thread ends and fails what is left. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // closing: nothing to tell anyone
+        }
+    }
+
+    /** Whether a request aborted more than {@code readTimeoutMillis} ago still has no FCGI_END_REQUEST. */
+    boolean abortStuck(long now, long readTimeoutMillis) {
+        for (Exchange e : exchanges.values()) {
+            long at = e.abortedAt;
+            if (at != 0 && now - at > TimeUnit.MILLISECONDS.toNanos(readTimeoutMillis)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Waits for the reader thread to end (tests, shutdown). */
+    void join(long millis) throws InterruptedException {
+        reader.join(millis);
+    }
+
+    /** Writes go straight to the channel: Channels.newOutputStream would share a lock with reads (JDK < 21). */
+    private static OutputStream channelOutput(SocketChannel channel) {
+        return new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                ByteBuffer buffer = ByteBuffer.wrap(b, off, len);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+            }
+        };
+    }
+}
