@@ -357,7 +357,7 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
                     left -= n;
                 }
             }
-            connection.send(FCGI_STDIN, exchange, null, 0, 0);
+            connection.endStream(FCGI_STDIN, exchange);
         }
     }
 

@@ -144,15 +144,16 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
         throw new IllegalStateException("no free FastCGI request id on " + backend);
     }
 
-    /** §5.3: request body bytes as FCGI_STDIN (or FCGI_DATA) records; {@code len == 0} ends the stream. */
+    /** §5.3: request body bytes as FCGI_STDIN (or FCGI_DATA) records; nothing for {@code len == 0}. */
     void send(int type, Exchange exchange, byte[] b, int off, int len) throws IOException {
-        write(() -> {
-            if (len == 0) {
-                writer.endStream(type, exchange.requestId);
-            } else {
-                writer.stream(type, exchange.requestId, b, off, len);
-            }
-        });
+        if (len > 0) {
+            write(() -> writer.stream(type, exchange.requestId, b, off, len));
+        }
+    }
+
+    /** §5.3: the empty record that ends the FCGI_STDIN (or FCGI_DATA) stream. */
+    void endStream(int type, Exchange exchange) throws IOException {
+        write(() -> writer.endStream(type, exchange.requestId));
     }
 
     /**
@@ -282,11 +283,12 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
     public void onEndRequest(int requestId, int appStatus, int protocolStatus) {
         Exchange exchange = exchange(FCGI_END_REQUEST, requestId);
         exchanges.remove(requestId);
-        exchange.end(appStatus, protocolStatus);
         if (retiring && exchanges.isEmpty()) {
             close();
         }
+        // Free the slot before the request thread learns of the end: its next request may take this connection.
         owner.released(this);
+        exchange.end(appStatus, protocolStatus);
     }
 
     @Override

@@ -1,0 +1,323 @@
+package dev.gatewaybridge.fastcgi;
+
+import static dev.gatewaybridge.fastcgi.FastCgi.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import dev.gatewaybridge.api.Bodies;
+import dev.gatewaybridge.api.HttpStatusException;
+import dev.gatewaybridge.cgi.BadGatewayException;
+import dev.gatewaybridge.test.Peers;
+
+/** Pooling, multiplexing, balancing and every fault, against the in-test FastCGI server. */
+class FastCgiBackendTest {
+
+    private static final String OK = "Content-Type: text/plain\r\n\r\n";
+
+    private static FastCgiApplication.Builder app(String... backends) {
+        return FastCgiApplication.builder().backends(backends).connectTimeout(1000).readTimeout(2000);
+    }
+
+    @Test
+    void multiplexesRequestsOnOneConnectionWhenTheBackendSaysItCan() throws Exception {
+        CyclicBarrier allThree = new CyclicBarrier(3);
+        Map<String, String> values = Map.of(FCGI_MAX_CONNS, "1", FCGI_MAX_REQS, "10", FCGI_MPXS_CONNS, "1");
+        try (TestBackend backend = new TestBackend(values, true, (r, out) -> {
+            allThree.await(5, TimeUnit.SECONDS); // only passes if three requests are in flight together
+            out.stdout(OK + "id " + r.id()).end();
+        }); FastCgiApplication fcgi = app(backend.backend()).build()) {
+            ExecutorService pool = Executors.newFixedThreadPool(3);
+            try {
+                List<Future<Call>> calls = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    calls.add(pool.submit(() -> Call.of("GET", "/").run(fcgi)));
+                }
+                List<String> bodies = new ArrayList<>();
+                for (Future<Call> f : calls) {
+                    bodies.add(f.get(10, TimeUnit.SECONDS).text());
+                }
+                assertEquals(List.of("id 1", "id 2", "id 3"), bodies.stream().sorted().toList());
+            } finally {
+                pool.shutdownNow();
+            }
+            assertEquals(2, backend.accepted.get(), "one probe for FCGI_GET_VALUES, one connection for all requests");
+            assertEquals(1, fcgi.pools().get(0).maxConnections());
+            assertEquals(10, fcgi.pools().get(0).requestsPerConnection());
+        }
+    }
+
+    @Test
+    void keptAliveConnectionServesRequestAfterRequest() throws Exception {
+        try (TestBackend backend = new TestBackend((r, out) -> out.stdout(OK + r.params().get("QUERY_STRING")).end());
+             FastCgiApplication fcgi = app(backend.backend()).build()) {
+            for (int i = 0; i < 20; i++) {
+                assertEquals("n=" + i, Call.of("GET", "/?n=" + i).run(fcgi).text());
+            }
+            assertEquals(2, backend.accepted.get(), "a probe, then one kept-alive connection");
+            assertTrue(backend.seen.stream().allMatch(TestBackend.Request::keepConn), "FCGI_KEEP_CONN set");
+        }
+    }
+
+    @Test
+    void poolSizeComesFromFcgiMaxConns() throws Exception {
+        try (TestBackend backend = new TestBackend(Map.of(FCGI_MAX_CONNS, "2"), false,
+                (r, out) -> out.stdout(OK).end()); FastCgiApplication fcgi = app(backend.backend()).build()) {
+            Call.of("GET", "/").run(fcgi);
+            assertEquals(2, fcgi.pools().get(0).maxConnections());
+        }
+    }
+
+    @Test
+    void backendThatAcceptsAndNeverAnswersIs504WithinTheReadTimeout() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             FastCgiApplication fcgi = app("127.0.0.1:" + silent.getLocalPort()).connectTimeout(300)
+                     .readTimeout(500).build()) {
+            List<Socket> held = new CopyOnWriteArrayList<>();
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        held.add(silent.accept());
+                    }
+                } catch (IOException e) {
+                    // closed
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            long start = System.nanoTime();
+            HttpStatusException e = assertThrows(HttpStatusException.class, () -> Call.of("GET", "/").run(fcgi));
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertEquals(504, e.status(), e.getMessage());
+            assertTrue(millis < 3000, "took " + millis + " ms");
+            for (Socket s : held) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void totalTimeoutCutsABackendThatTricklesOutput() throws Exception {
+        try (TestBackend backend = new TestBackend(Map.of(), true, (r, out) -> {
+            out.stdout(OK);
+            for (int i = 0; i < 50 && !out.aborted; i++) {
+                out.stdout(".");
+                Thread.sleep(100);
+            }
+            out.end();
+        }); FastCgiApplication fcgi = app(backend.backend()).totalTimeout(700).build()) {
+            long start = System.nanoTime();
+            assertThrows(RuntimeException.class, () -> Call.of("GET", "/").run(fcgi));
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(3));
+        }
+    }
+
+    @Test
+    void garbageRecordsAre502NamingTheFault() throws Exception {
+        try (TestBackend backend = new TestBackend((r, out) -> {
+            out.raw.write("HTTP/1.1 200 OK\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.raw.flush();
+        }); FastCgiApplication fcgi = app(backend.backend()).build()) {
+            HttpStatusException e = assertThrows(HttpStatusException.class, () -> Call.of("GET", "/").run(fcgi));
+            assertEquals(502, e.status());
+            assertTrue(e.getMessage().contains("unsupported FastCGI version 72"), e.getMessage());
+            assertEquals(0, fcgi.pools().get(0).size(), "the broken connection is not pooled");
+        }
+    }
+
+    @Test
+    void invalidCgiHeadersFromTheBackendAre502() throws Exception {
+        try (TestBackend backend = new TestBackend((r, out) -> out.stdout("no header section\r\n").end());
+             FastCgiApplication fcgi = app(backend.backend()).build()) {
+            BadGatewayException e = assertThrows(BadGatewayException.class, () -> Call.of("GET", "/").run(fcgi));
+            assertEquals(502, e.status());
+        }
+    }
+
+    @Test
+    void overloadedBackendIs502NamingFcgiOverloaded() throws Exception {
+        try (TestBackend backend = new TestBackend((r, out) -> out.end(0, FCGI_OVERLOADED));
+             FastCgiApplication fcgi = app(backend.backend()).build()) {
+            FastCgiRejectedException e = assertThrows(FastCgiRejectedException.class,
+                    () -> Call.of("GET", "/").run(fcgi));
+            assertEquals(502, e.status());
+            assertTrue(e.getMessage().contains("FCGI_OVERLOADED"), e.getMessage());
+        }
+    }
+
+    @Test
+    void allBackendsDownIs502NamingEach() throws Exception {
+        int a = Peers.freePort();
+        int b = Peers.freePort();
+        try (FastCgiApplication fcgi = app("127.0.0.1:" + a, "127.0.0.1:" + b).build()) {
+            BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
+                    () -> Call.of("GET", "/").run(fcgi));
+            assertEquals(502, e.status());
+            assertTrue(e.getMessage().contains(":" + a) && e.getMessage().contains(":" + b), e.getMessage());
+        }
+    }
+
+    @Test
+    void failsOverToTheNextBackendAndMarksTheDeadOneDown() throws Exception {
+        int dead = Peers.freePort();
+        try (TestBackend live = new TestBackend((r, out) -> out.stdout(OK + "live").end());
+             FastCgiApplication fcgi = app("127.0.0.1:" + dead, live.backend()).failTimeout(60_000).build()) {
+            for (int i = 0; i < 4; i++) {
+                assertEquals("live", Call.of("GET", "/").run(fcgi).text());
+            }
+            assertEquals(4, live.requests.get());
+        }
+    }
+
+    @Test
+    void roundRobinSpreadsRequestsOverBackends() throws Exception {
+        try (TestBackend one = new TestBackend((r, out) -> out.stdout(OK + "1").end());
+             TestBackend two = new TestBackend((r, out) -> out.stdout(OK + "2").end());
+             FastCgiApplication fcgi = app(one.backend(), two.backend()).build()) {
+            StringBuilder seen = new StringBuilder();
+            for (int i = 0; i < 6; i++) {
+                seen.append(Call.of("GET", "/").run(fcgi).text());
+            }
+            assertEquals(3, one.requests.get(), seen.toString());
+            assertEquals(3, two.requests.get(), seen.toString());
+        }
+    }
+
+    @Test
+    void leastBusyAvoidsTheBackendWithARequestInFlight() throws Exception {
+        try (TestBackend slow = new TestBackend(Map.of(), true, (r, out) -> {
+            out.stdout(OK + "slow");
+            while (!out.aborted) {
+                Thread.sleep(20);
+            }
+            out.end();
+        }); TestBackend fast = new TestBackend((r, out) -> out.stdout(OK + "fast").end());
+             FastCgiApplication fcgi = app(slow.backend(), fast.backend()).balance("least-busy").build()) {
+            Call first = Call.of("GET", "/");
+            Iterable<byte[]> held = null;
+            // Find a request that went to the slow backend and keep it open.
+            for (int i = 0; i < 2 && held == null; i++) {
+                Iterable<byte[]> body = fcgi.call(Call.of("GET", "/").environ, (s, h, e) -> d -> { });
+                Iterator<byte[]> it = body.iterator();
+                if (new String(it.next(), StandardCharsets.UTF_8).equals("slow")) {
+                    held = body;
+                } else {
+                    Bodies.close(body);
+                }
+            }
+            assertNotNull(held, first.toString());
+            for (int i = 0; i < 4; i++) {
+                assertEquals("fast", Call.of("GET", "/").run(fcgi).text());
+            }
+            Bodies.close(held);
+        }
+    }
+
+    @Test
+    void clientThatLeavesSendsAbortRequestAndFreesTheConnection() throws Exception {
+        try (TestBackend backend = new TestBackend(Map.of(), true, (r, out) -> {
+            out.stdout(OK + "first chunk");
+            for (int i = 0; i < 200 && !out.aborted; i++) {
+                Thread.sleep(10);
+            }
+            out.end(out.aborted ? 1 : 0, FCGI_REQUEST_COMPLETE);
+        }); FastCgiApplication fcgi = app(backend.backend()).build()) {
+            Iterable<byte[]> body = fcgi.call(Call.of("GET", "/").environ, (s, h, e) -> d -> { });
+            assertEquals("first chunk", new String(body.iterator().next(), StandardCharsets.UTF_8));
+            Bodies.close(body); // the servlet does this when the client is gone
+            assertEquals(List.of(1), backend.aborts);
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (fcgi.pools().get(0).busy() != 0 && System.nanoTime() < end) {
+                Thread.sleep(10);
+            }
+            assertEquals(0, fcgi.pools().get(0).busy(), "the slot freed at FCGI_END_REQUEST");
+            assertEquals("ok", drain(fcgi, backend));
+        }
+    }
+
+    private static String drain(FastCgiApplication fcgi, TestBackend backend) throws Exception {
+        return backend.requests.get() > 0 ? "ok" : "no request";
+    }
+
+    @Test
+    void stderrLinesGoToWsgiErrorsAndParamsFollowNginx() throws Exception {
+        try (TestBackend backend = new TestBackend((r, out) -> out.stderr("line one\nline t").stderr("wo\n")
+                .stdout(OK + "x").end()); FastCgiApplication fcgi = app(backend.backend())
+                .documentRoot("/srv/www").splitPathInfo("^(.+?\\.php)(/.*)?$").param("APP_ENV", "test").build()) {
+            Call c = Call.of("POST", "/blog/index.php/2024/post?p=1").header("Proxy", "evil:1")
+                    .header("X-Custom", "v").body("text/plain", "hello".getBytes()).run(fcgi);
+            assertEquals("line one\nline two\n", c.errors.toString().replace("\r\n", "\n"));
+            Map<String, String> p = backend.seen.get(0).params();
+            assertEquals("/blog/index.php", p.get("SCRIPT_NAME"));
+            assertEquals("/2024/post", p.get("PATH_INFO"));
+            assertEquals("/srv/www/blog/index.php", p.get("SCRIPT_FILENAME"));
+            assertEquals("/srv/www", p.get("DOCUMENT_ROOT"));
+            assertEquals("p=1", p.get("QUERY_STRING"));
+            assertEquals("5", p.get("CONTENT_LENGTH"));
+            assertEquals("v", p.get("HTTP_X_CUSTOM"));
+            assertEquals("test", p.get("APP_ENV"));
+            assertEquals("200", p.get("REDIRECT_STATUS"));
+            assertFalse(p.containsKey("HTTP_PROXY"), "httpoxy");
+            assertEquals("hello", new String(backend.seen.get(0).stdin(), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void bodyLargerThanTheReplayLimitIsStreamedAsStdin() throws Exception {
+        byte[] big = new byte[FastCgiApplication.REPLAYABLE_BODY * 3 + 5];
+        java.util.Arrays.fill(big, (byte) 'b');
+        try (TestBackend backend = new TestBackend((r, out) -> out.stdout(OK + r.stdin().length).end());
+             FastCgiApplication fcgi = app(backend.backend()).build()) {
+            assertEquals(Integer.toString(big.length), Call.of("PUT", "/").body("application/octet-stream", big)
+                    .run(fcgi).text());
+        }
+    }
+
+    @Test
+    void badConfigurationFailsNamingTheParameter() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new FastCgiApplication(Map.of()));
+        assertTrue(e.getMessage().startsWith(FastCgiApplication.BACKENDS), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new FastCgiApplication(
+                Map.of(FastCgiApplication.BACKENDS, "localhost:9000", FastCgiApplication.READ_TIMEOUT, "soon")));
+        assertTrue(e.getMessage().startsWith(FastCgiApplication.READ_TIMEOUT) && e.getMessage().contains("soon"));
+        e = assertThrows(IllegalArgumentException.class, () -> new FastCgiApplication(
+                Map.of(FastCgiApplication.BACKENDS, "localhost")));
+        assertTrue(e.getMessage().contains("\"localhost\""), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new FastCgiApplication(
+                Map.of(FastCgiApplication.BACKENDS, "unix:/x.sock", FastCgiApplication.SPLIT_PATH_INFO, "(a")));
+        assertTrue(e.getMessage().startsWith(FastCgiApplication.SPLIT_PATH_INFO), e.getMessage());
+    }
+
+    @Test
+    void unexpectedFailureSurfacesAsIoNotACleanEnd() throws Exception {
+        try (TestBackend backend = new TestBackend((r, out) -> {
+            out.stdout(OK + "partial");
+            out.raw.close(); // dies before FCGI_END_REQUEST
+        }); FastCgiApplication fcgi = app(backend.backend()).build()) {
+            Iterable<byte[]> body = fcgi.call(Call.of("GET", "/").environ, (s, h, e) -> d -> { });
+            Iterator<byte[]> it = body.iterator();
+            assertEquals("partial", new String(it.next(), StandardCharsets.UTF_8));
+            UncheckedIOException e = assertThrows(UncheckedIOException.class, it::hasNext);
+            assertTrue(e.getMessage().contains("before FCGI_END_REQUEST"), e.getMessage());
+            Bodies.close(body);
+        }
+    }
+}
