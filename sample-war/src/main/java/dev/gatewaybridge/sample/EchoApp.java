@@ -13,6 +13,7 @@ import java.util.NoSuchElementException;
 import dev.gatewaybridge.api.Environ;
 import dev.gatewaybridge.api.GatewayApplication;
 import dev.gatewaybridge.api.Header;
+import dev.gatewaybridge.api.HttpStatusException;
 import dev.gatewaybridge.api.StartResponse;
 
 /**
@@ -31,24 +32,41 @@ public final class EchoApp implements GatewayApplication {
         headers.add(Header.of("Content-Type",
                 Environ.get(environ, Environ.CONTENT_TYPE, "application/octet-stream")));
         // A declared length is echoed, so the download has one too; a chunked upload is echoed chunked.
-        Object length = environ.get(Environ.CONTENT_LENGTH);
-        if (length != null) {
-            headers.add(Header.of("Content-Length", length.toString()));
+        long length = contentLength(environ);
+        if (length >= 0) {
+            headers.add(Header.of("Content-Length", Long.toString(length)));
         }
         startResponse.start("200 OK", headers);
         InputStream input = (InputStream) environ.get(Environ.WSGI_INPUT);
-        return () -> new Chunks(input);
+        return () -> new Chunks(input, length);
     }
 
-    /** The body read lazily: each {@code next()} reads up to one chunk, end of input ends the iteration. */
+    /** CONTENT_LENGTH as a number, or -1 when the request has none (a chunked body). */
+    static long contentLength(Map<String, Object> environ) {
+        String length = Environ.get(environ, Environ.CONTENT_LENGTH, "").trim();
+        try {
+            return length.isEmpty() ? -1 : Long.parseLong(length);
+        } catch (NumberFormatException e) {
+            throw new HttpStatusException(400, "CONTENT_LENGTH is not a number: \"" + length + "\"");
+        }
+    }
+
+    /**
+     * The body read lazily: each {@code next()} reads up to one chunk; end of input, or the declared length
+     * read in full, ends the iteration (no read after the last byte: some containers close the request
+     * stream once the response reached its declared length).
+     */
     private static final class Chunks implements Iterator<byte[]> {
         private final InputStream input;
         private final byte[] buffer = new byte[CHUNK];
+        private long remaining;
         private byte[] next;
         private boolean done;
 
-        Chunks(InputStream input) {
+        /** {@code length} -1 reads to end of input. */
+        Chunks(InputStream input, long length) {
             this.input = input;
+            this.remaining = length < 0 ? Long.MAX_VALUE : length;
         }
 
         @Override
@@ -73,7 +91,11 @@ public final class EchoApp implements GatewayApplication {
         /** The next chunk, or null at end of input. */
         private byte[] read() {
             try {
-                int n = input.readNBytes(buffer, 0, buffer.length);
+                if (remaining == 0) {
+                    return null;
+                }
+                int n = input.readNBytes(buffer, 0, (int) Math.min(buffer.length, remaining));
+                remaining -= n;
                 return n == 0 ? null : Arrays.copyOf(buffer, n);
             } catch (IOException e) {
                 throw new UncheckedIOException("reading wsgi.input", e);
