@@ -11,6 +11,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 import dev.gatewaybridge.api.HttpStatusException;
+import dev.gatewaybridge.upstream.Backend;
 
 /**
  * The kept-alive connections to one backend. Its size comes from the backend: the first connection asks
@@ -37,7 +38,7 @@ final class ConnectionPool implements FastCgiConnection.Owner, AutoCloseable {
     private volatile int busy;
 
     ConnectionPool(Backend backend, FastCgiSettings settings) {
-        this.name = backend.name();
+        this.name = backend.toString();
         this.backend = backend;
         this.settings = settings;
         this.maxConnections = settings.maxConnections() > 0 ? settings.maxConnections()
@@ -95,7 +96,7 @@ final class ConnectionPool implements FastCgiConnection.Owner, AutoCloseable {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw new HttpStatusException(503, "all " + connections.size() + " connections to FastCGI backend "
-                            + name + " stayed busy for " + waitMillis + " ms");
+                            + name + " stayed busy for " + waitMillis + " ms; raise " + FastCgiApplication.MAX_CONNECTIONS);
                 }
                 changed.awaitNanos(left);
             }
@@ -130,7 +131,7 @@ final class ConnectionPool implements FastCgiConnection.Owner, AutoCloseable {
                 if (!learned) {
                     learn();
                 }
-                connection = FastCgiConnection.open(backend.connectAddress(), name, settings.connectTimeout(), this);
+                connection = FastCgiConnection.open(backend.address(), settings.connectMillis(), this);
             } finally {
                 lock.lock();
             }
@@ -158,9 +159,9 @@ final class ConnectionPool implements FastCgiConnection.Owner, AutoCloseable {
      */
     private void learn() throws IOException {
         Map<String, String> values;
-        try (FastCgiConnection probe = FastCgiConnection.open(backend.connectAddress(), name,
-                settings.connectTimeout(), c -> { })) {
-            values = probe.getValues(Math.min(settings.connectTimeout(), 2000));
+        try (FastCgiConnection probe = FastCgiConnection.open(backend.address(),
+                settings.connectMillis(), c -> { })) {
+            values = probe.getValues(Math.min(settings.connectMillis(), 2000));
         }
         int maxConns = positive(values.get(FCGI_MAX_CONNS));
         int maxReqs = positive(values.get(FCGI_MAX_REQS));
@@ -219,8 +220,8 @@ final class ConnectionPool implements FastCgiConnection.Owner, AutoCloseable {
         lock.lock();
         try {
             for (FastCgiConnection c : connections) {
-                boolean idle = c.active == 0 && now - c.idleSince > TimeUnit.MILLISECONDS.toNanos(settings.idleTimeout());
-                if (idle || c.abortStuck(now, settings.readTimeout())) {
+                boolean idle = c.active == 0 && now - c.idleSince > settings.idleTimeout().toNanos();
+                if (idle || c.abortStuck(now, settings.readMillis())) {
                     expired.add(c);
                 }
             }

@@ -10,6 +10,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import dev.gatewaybridge.api.HttpStatusException;
+import dev.gatewaybridge.upstream.BackendTimeoutException;
 
 /**
  * One request on a {@link FastCgiConnection}: the connection's reader thread delivers the FCGI_STDOUT chunks
@@ -142,7 +143,7 @@ final class Exchange {
             throw new java.io.InterruptedIOException("interrupted waiting for FastCGI backend " + backend);
         }
         if (event == null) {
-            throw new FastCgiTimeoutException("FastCGI backend " + backend + " sent nothing for "
+            throw new BackendTimeoutException("FastCGI backend " + backend + " sent nothing for "
                     + timeoutMillis + " ms");
         }
         if (event instanceof Chunk c) {
@@ -231,11 +232,11 @@ final class Exchange {
                 }
                 try {
                     if (wait <= 0) {
-                        throw new FastCgiTimeoutException("FastCGI backend " + connection.backend
+                        throw new BackendTimeoutException("FastCGI backend " + connection.backend
                                 + " did not finish within the total timeout");
                     }
                     chunk = next(wait, connection.backend);
-                } catch (FastCgiTimeoutException e) {
+                } catch (BackendTimeoutException e) {
                     connection.close();
                     throw e;
                 }

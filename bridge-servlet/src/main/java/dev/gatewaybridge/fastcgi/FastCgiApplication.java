@@ -2,17 +2,16 @@ package dev.gatewaybridge.fastcgi;
 
 import static dev.gatewaybridge.fastcgi.FastCgi.*;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -25,6 +24,12 @@ import dev.gatewaybridge.api.HttpStatusException;
 import dev.gatewaybridge.api.StartResponse;
 import dev.gatewaybridge.cgi.CgiResponse;
 import dev.gatewaybridge.cgi.CgiResponseParser;
+import dev.gatewaybridge.upstream.Backend;
+import dev.gatewaybridge.upstream.BackendSet;
+import dev.gatewaybridge.upstream.BackendUnavailableException;
+import dev.gatewaybridge.upstream.Param;
+import dev.gatewaybridge.upstream.Params;
+import dev.gatewaybridge.upstream.Timeouts;
 
 /**
  * A gateway application that forwards each request to FastCGI backends (php-fpm, uWSGI, fcgiwrap …) in the
@@ -43,45 +48,46 @@ import dev.gatewaybridge.cgi.CgiResponseParser;
 public final class FastCgiApplication implements GatewayApplication, AutoCloseable {
 
     /** Required. Backends, comma or space separated: {@code host:port}, {@code [::1]:port}, {@code unix:/path}. */
-    public static final String BACKENDS = "fastcgi.backends";
+    public static final String BACKENDS = FastCgiSettings.PREFIX + BackendSet.BACKENDS;
     /** {@code round-robin} (default) or {@code least-busy}. */
-    public static final String BALANCE = "fastcgi.balance";
-    /** Most connections per backend; default: the backend's FCGI_MAX_CONNS, else 8. */
-    public static final String MAX_CONNECTIONS = "fastcgi.maxConnections";
+    public static final String BALANCE = FastCgiSettings.PREFIX + BackendSet.BALANCE;
+    /** Failed connects within failTimeout that mark a backend down (default 1; 0 never; one backend never). */
+    public static final String MAX_FAILS = FastCgiSettings.PREFIX + BackendSet.MAX_FAILS;
+    /** How long a backend stays marked down, and the window maxFails counts in (default 10s). */
+    public static final String FAIL_TIMEOUT = FastCgiSettings.PREFIX + BackendSet.FAIL_TIMEOUT;
+    /** Longest connect, and longest wait for a free pooled connection (default 60s; 500ms, 30s, 2m …). */
+    public static final String CONNECT_TIMEOUT = FastCgiSettings.PREFIX + Timeouts.CONNECT_TIMEOUT;
+    /** Longest silence of the backend while we wait for output (default 60s). */
+    public static final String READ_TIMEOUT = FastCgiSettings.PREFIX + Timeouts.READ_TIMEOUT;
+    /** Longest whole request, from sending to the end of the response (default 10m). */
+    public static final String TOTAL_TIMEOUT = FastCgiSettings.PREFIX + Timeouts.TOTAL_TIMEOUT;
+    /** The script root as the backend sees it: DOCUMENT_ROOT, and SCRIPT_FILENAME = root + script. */
+    public static final String ROOT = FastCgiSettings.PREFIX + Params.ROOT;
+    /** Regex with two groups splitting the path into script and PATH_INFO, e.g. {@code ^(.+\.php)(/.*)$}. */
+    public static final String SCRIPT_PATTERN = FastCgiSettings.PREFIX + Params.SCRIPT_PATTERN;
+    /** File appended to a script path ending in '/', like fastcgi_index (e.g. index.php). */
+    public static final String INDEX = FastCgiSettings.PREFIX + Params.INDEX;
+    /** {@code true}: 404 unless SCRIPT_FILENAME is a regular file here (backend on this host; default false). */
+    public static final String TRY_FILES = FastCgiSettings.PREFIX + Params.TRY_FILES;
+    /** Fixed params, one {@code NAME=value} per line; they replace computed ones. */
+    public static final String PARAMS = FastCgiSettings.PREFIX + Params.PARAMS;
+    /** The SERVER_SOFTWARE value (default: the environ's, else GatewayBridge). */
+    public static final String SERVER_SOFTWARE = FastCgiSettings.PREFIX + Params.SERVER_SOFTWARE;
+    /** Most connections per backend; default: the backend's FCGI_MAX_CONNS, else 8. php-fpm: pm.max_children. */
+    public static final String MAX_CONNECTIONS = FastCgiSettings.PREFIX + FastCgiSettings.MAX_CONNECTIONS;
     /** Multiplex requests on a connection when the backend says FCGI_MPXS_CONNS=1 (default true). */
-    public static final String MULTIPLEX = "fastcgi.multiplex";
+    public static final String MULTIPLEX = FastCgiSettings.PREFIX + FastCgiSettings.MULTIPLEX;
     /** Keep connections open between requests with FCGI_KEEP_CONN (default true). */
-    public static final String KEEP_CONN = "fastcgi.keepConn";
-    /** Milliseconds to connect, and to wait for a free pooled connection (default 5000). */
-    public static final String CONNECT_TIMEOUT = "fastcgi.connectTimeout";
-    /** Milliseconds the backend may stay silent while we wait for output (default 60000). */
-    public static final String READ_TIMEOUT = "fastcgi.readTimeout";
-    /** Milliseconds a whole request may take, 0 for no limit (default 0). */
-    public static final String TOTAL_TIMEOUT = "fastcgi.totalTimeout";
-    /** Milliseconds an unused pooled connection stays open (default 60000). */
-    public static final String IDLE_TIMEOUT = "fastcgi.idleTimeout";
-    /** Failed connects within failTimeout that mark a backend down; 0 never marks it (default 1). */
-    public static final String MAX_FAILS = "fastcgi.maxFails";
-    /** Milliseconds a backend stays marked down, and the window maxFails counts in (default 10000). */
-    public static final String FAIL_TIMEOUT = "fastcgi.failTimeout";
-    /** The document root as the backend sees it: DOCUMENT_ROOT, and SCRIPT_FILENAME = root + script. */
-    public static final String DOCUMENT_ROOT = "fastcgi.documentRoot";
-    /** A regex with two groups splitting the path below the mount into script and PATH_INFO, e.g. {@code ^(.+?\.php)(/.*)?$}. */
-    public static final String SPLIT_PATH_INFO = "fastcgi.splitPathInfo";
-    /** Script appended to a path ending in '/' when splitting (default index.php), like fastcgi_index. */
-    public static final String INDEX = "fastcgi.index";
-    /** Answer 404 unless SCRIPT_FILENAME is a regular file here (backend on the same host; default false). */
-    public static final String TRY_FILES = "fastcgi.tryFiles";
-    /** Fixed params, one {@code NAME=value} per line, added last (they override derived ones). */
-    public static final String PARAMS = "fastcgi.params";
+    public static final String KEEP_CONN = FastCgiSettings.PREFIX + FastCgiSettings.KEEP_CONN;
+    /** How long an unused pooled connection stays open (default 60s). */
+    public static final String IDLE_TIMEOUT = FastCgiSettings.PREFIX + FastCgiSettings.IDLE_TIMEOUT;
 
     /** Request bodies up to this size are read before sending, so a request can be retried on a fresh connection. */
     static final int REPLAYABLE_BODY = 64 * 1024;
     private static final int MAX_ATTEMPTS = 3;
 
     private final FastCgiSettings settings;
-    private final BackendGroup backends;
-    private final FastCgiParams params;
+    private final Map<Backend, ConnectionPool> pools = new LinkedHashMap<>();
     private final ScheduledExecutorService upkeep;
     private final int role;
 
@@ -93,15 +99,17 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
     FastCgiApplication(FastCgiSettings settings, int role) {
         this.settings = settings;
         this.role = role;
-        this.backends = new BackendGroup(settings);
-        this.params = new FastCgiParams(settings);
+        for (Backend b : settings.backends().backends()) {
+            pools.put(b, new ConnectionPool(b, settings));
+        }
         this.upkeep = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "fastcgi-upkeep " + settings.backends());
+            Thread t = new Thread(r, "fastcgi-upkeep " + settings.backends().backends());
             t.setDaemon(true);
             return t;
         });
-        long every = Math.max(100, Math.min(1000, settings.idleTimeout() / 2));
-        upkeep.scheduleWithFixedDelay(backends::sweep, every, every, TimeUnit.MILLISECONDS);
+        long every = Math.max(100, Math.min(1000, settings.idleTimeout().toMillis() / 2));
+        upkeep.scheduleWithFixedDelay(() -> pools.values().forEach(ConnectionPool::sweep), every, every,
+                TimeUnit.MILLISECONDS);
     }
 
     /** A builder of the same settings as the {@code fastcgi.*} parameters. */
@@ -128,10 +136,9 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
      * when its body could be kept.
      */
     Response forward(Map<String, Object> environ) throws IOException {
-        Map<String, String> p = params.build(environ);
+        List<Param> p = settings.params().forRequest(environ);
         RequestBody body = RequestBody.of(environ);
-        long deadline = settings.totalTimeout() == 0 ? Long.MAX_VALUE
-                : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.totalTimeout());
+        long deadline = System.nanoTime() + settings.timeouts().total().toNanos();
         PrintWriter errors = environ.get(Environ.WSGI_ERRORS) instanceof PrintWriter w ? w : null;
         for (int attempt = 1; ; attempt++) {
             Response response = send(p, body, errors, deadline);
@@ -140,6 +147,7 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
                 return response;
             } catch (IOException e) {
                 response.finish();
+                response.lease.failed(); // passive health, as nginx counts an error reading the response
                 if (attempt >= MAX_ATTEMPTS || !response.retryable() || !body.replayable()) {
                     throw new BackendUnavailableException(e.getMessage(), e);
                 }
@@ -150,54 +158,38 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
         }
     }
 
-    /** Chooses a backend (failover on a failed connect), sends BEGIN_REQUEST, PARAMS and the body. */
-    private Response send(Map<String, String> p, RequestBody body, PrintWriter errors, long deadline)
-            throws IOException {
-        List<String> tried = new ArrayList<>();
-        Exception last = null;
-        for (ConnectionPool pool : backends.order()) {
-            FastCgiConnection connection;
-            try {
-                connection = pool.acquire(settings.connectTimeout());
-                backends.succeeded(pool);
-            } catch (IOException e) {
-                backends.failed(pool);
-                tried.add(pool.name + " (" + e.getMessage() + ")");
-                last = e;
-                continue;
-            } catch (HttpStatusException e) {
-                tried.add(pool.name + " (" + e.getMessage() + ")");
-                last = e;
-                continue;
+    /**
+     * Chooses a backend (the shared {@link BackendSet}: balance, failover on a failed connect, passive
+     * health), takes a pooled connection to it and sends BEGIN_REQUEST, PARAMS and the body.
+     */
+    private Response send(List<Param> p, RequestBody body, PrintWriter errors, long deadline) throws IOException {
+        BackendSet.Lease<FastCgiConnection> lease = settings.backends()
+                .acquire(b -> pools.get(b).acquire(settings.connectMillis()));
+        FastCgiConnection connection = lease.value();
+        boolean reused = connection.reused;
+        Exchange exchange = null;
+        try {
+            exchange = connection.begin(role, settings.keepConn(), p, errors);
+            Response response = new Response(lease, exchange, reused, deadline);
+            body.send(connection, exchange);
+            return response;
+        } catch (IOException | RuntimeException e) {
+            if (exchange != null) {
+                connection.abort(exchange);
             }
-            boolean reused = connection.reused;
-            Exchange exchange = null;
-            try {
-                exchange = connection.begin(role, settings.keepConn(), p, errors);
-                Response response = new Response(connection, exchange, reused, deadline);
-                body.send(connection, exchange);
-                return response;
-            } catch (IOException e) {
-                if (exchange != null) {
-                    connection.abort(exchange);
-                }
-                connection.close();
-                if (!reused || !body.replayable()) {
-                    throw new BackendUnavailableException("FastCGI backend " + pool.name + " failed while sent the request: "
-                            + e.getMessage(), e);
-                }
-                tried.add(pool.name + " (stale connection: " + e.getMessage() + ")");
-                last = e;
+            connection.close();
+            lease.close();
+            if (e instanceof IOException && reused && body.replayable()) {
+                return send(p, body, errors, deadline); // a stale pooled connection: the pool drops it
             }
+            throw e instanceof IOException ? new BackendUnavailableException("FastCGI backend " + lease.backend()
+                    + " failed while sent the request: " + e.getMessage(), e) : (RuntimeException) e;
         }
-        if (last instanceof HttpStatusException busy && tried.stream().noneMatch(t -> t.contains("connect"))) {
-            throw busy;
-        }
-        throw new BackendUnavailableException("no FastCGI backend answered: " + String.join(", ", tried), last);
     }
 
     /** One request in flight: its connection, its exchange, and the timers around them. */
     final class Response {
+        final BackendSet.Lease<FastCgiConnection> lease;
         final FastCgiConnection connection;
         final Exchange exchange;
         final boolean reused;
@@ -205,15 +197,15 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
         private final ScheduledFuture<?> watchdog;
         private boolean finished;
 
-        Response(FastCgiConnection connection, Exchange exchange, boolean reused, long deadline) {
-            this.connection = connection;
+        Response(BackendSet.Lease<FastCgiConnection> lease, Exchange exchange, boolean reused, long deadline) {
+            this.lease = lease;
+            this.connection = lease.value();
             this.exchange = exchange;
             this.reused = reused;
-            this.stdout = new Stdout(exchange.stdoutStream(settings.readTimeout(), deadline, connection));
+            this.stdout = new Stdout(exchange.stdoutStream(settings.readMillis(), deadline, connection));
             long left = deadline - System.nanoTime();
             // A write blocked on a backend that stopped reading has no timeout of its own: the total one closes it.
-            this.watchdog = deadline == Long.MAX_VALUE ? null
-                    : upkeep.schedule(this::expire, Math.max(0, left), TimeUnit.NANOSECONDS);
+            this.watchdog = upkeep.schedule(this::expire, Math.max(0, left), TimeUnit.NANOSECONDS);
         }
 
         /** Whether it failed before any output, on a connection that had served before. */
@@ -264,12 +256,11 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
                 return;
             }
             finished = true;
-            if (watchdog != null) {
-                watchdog.cancel(false);
-            }
+            watchdog.cancel(false);
             if (!exchange.ended()) {
                 connection.abort(exchange);
             }
+            lease.close();
         }
     }
 
@@ -368,16 +359,16 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
         }
     }
 
-    /** The backends and their pools (tests). */
+    /** The pools, one per backend (tests). */
     List<ConnectionPool> pools() {
-        return backends.pools();
+        return List.copyOf(pools.values());
     }
 
     /** Closes every connection and stops the upkeep thread. */
     @Override
     public void close() {
         upkeep.shutdownNow();
-        backends.close();
+        pools.values().forEach(ConnectionPool::close);
     }
 
     /** Builds a {@link FastCgiApplication} with the same names and checks as the parameters. */
@@ -397,6 +388,42 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
             return set(BALANCE, balance);
         }
 
+        public Builder maxFails(int maxFails) {
+            return set(MAX_FAILS, maxFails);
+        }
+
+        public Builder failTimeout(Duration timeout) {
+            return set(FAIL_TIMEOUT, timeout.toMillis() + "ms");
+        }
+
+        public Builder connectTimeout(Duration timeout) {
+            return set(CONNECT_TIMEOUT, timeout.toMillis() + "ms");
+        }
+
+        public Builder readTimeout(Duration timeout) {
+            return set(READ_TIMEOUT, timeout.toMillis() + "ms");
+        }
+
+        public Builder totalTimeout(Duration timeout) {
+            return set(TOTAL_TIMEOUT, timeout.toMillis() + "ms");
+        }
+
+        public Builder root(String root) {
+            return set(ROOT, root);
+        }
+
+        public Builder scriptPattern(String regex) {
+            return set(SCRIPT_PATTERN, regex);
+        }
+
+        public Builder index(String index) {
+            return set(INDEX, index);
+        }
+
+        public Builder tryFiles(boolean tryFiles) {
+            return set(TRY_FILES, tryFiles);
+        }
+
         public Builder maxConnections(int max) {
             return set(MAX_CONNECTIONS, max);
         }
@@ -409,44 +436,8 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
             return set(KEEP_CONN, keepConn);
         }
 
-        public Builder connectTimeout(int millis) {
-            return set(CONNECT_TIMEOUT, millis);
-        }
-
-        public Builder readTimeout(int millis) {
-            return set(READ_TIMEOUT, millis);
-        }
-
-        public Builder totalTimeout(int millis) {
-            return set(TOTAL_TIMEOUT, millis);
-        }
-
-        public Builder idleTimeout(int millis) {
-            return set(IDLE_TIMEOUT, millis);
-        }
-
-        public Builder maxFails(int maxFails) {
-            return set(MAX_FAILS, maxFails);
-        }
-
-        public Builder failTimeout(int millis) {
-            return set(FAIL_TIMEOUT, millis);
-        }
-
-        public Builder documentRoot(String root) {
-            return set(DOCUMENT_ROOT, root);
-        }
-
-        public Builder splitPathInfo(String regex) {
-            return set(SPLIT_PATH_INFO, regex);
-        }
-
-        public Builder index(String index) {
-            return set(INDEX, index);
-        }
-
-        public Builder tryFiles(boolean tryFiles) {
-            return set(TRY_FILES, tryFiles);
+        public Builder idleTimeout(Duration timeout) {
+            return set(IDLE_TIMEOUT, timeout.toMillis() + "ms");
         }
 
         /** Adds one fixed param. */

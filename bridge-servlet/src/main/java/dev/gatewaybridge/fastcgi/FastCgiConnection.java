@@ -7,12 +7,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
-import java.net.StandardProtocolFamily;
-import java.net.StandardSocketOptions;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -27,6 +22,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
+
+import dev.gatewaybridge.upstream.BackendAddress;
+import dev.gatewaybridge.upstream.Param;
 
 /**
  * One transport connection to a FastCGI backend (TCP or a Unix domain socket) carrying one request at a time,
@@ -71,33 +69,28 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
     }
 
     /** Connects to {@code address} within {@code timeoutMillis} and starts the reader thread. */
-    static FastCgiConnection open(SocketAddress address, String backend, int timeoutMillis, Owner owner)
-            throws IOException {
-        SocketChannel channel = address instanceof UnixDomainSocketAddress
-                ? SocketChannel.open(StandardProtocolFamily.UNIX) : SocketChannel.open();
+    static FastCgiConnection open(BackendAddress address, long timeoutMillis, Owner owner) throws IOException {
+        SocketChannel channel = address.openChannel();
         try {
-            connect(channel, address, timeoutMillis, backend);
-            if (address instanceof InetSocketAddress) {
-                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            }
+            connect(channel, address, timeoutMillis);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
         }
-        FastCgiConnection connection = new FastCgiConnection(backend, channel, owner);
+        FastCgiConnection connection = new FastCgiConnection(address.toString(), channel, owner);
         connection.reader.start();
         return connection;
     }
 
     /** A blocking channel has no connect timeout: connect non-blocking and wait on a selector. */
-    private static void connect(SocketChannel channel, SocketAddress address, int timeoutMillis, String backend)
+    private static void connect(SocketChannel channel, BackendAddress address, long timeoutMillis)
             throws IOException {
         channel.configureBlocking(false);
-        if (!channel.connect(address)) {
+        if (!channel.connect(address.socketAddress())) {
             try (Selector selector = Selector.open()) {
                 channel.register(selector, SelectionKey.OP_CONNECT);
                 if (selector.select(timeoutMillis) == 0) {
-                    throw new SocketTimeoutException("connect to " + backend + " timed out after "
+                    throw new SocketTimeoutException("connect to " + address + " timed out after "
                             + timeoutMillis + " ms");
                 }
                 channel.finishConnect();
@@ -123,7 +116,7 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
     // ---- requests ----
 
     /** §5.1/§5.2: registers a request and sends FCGI_BEGIN_REQUEST and its FCGI_PARAMS stream. */
-    Exchange begin(int role, boolean keepConn, Map<String, String> params, PrintWriter errors)
+    Exchange begin(int role, boolean keepConn, List<Param> params, PrintWriter errors)
             throws IOException {
         Exchange exchange = new Exchange(freeRequestId(), errors);
         exchanges.put(exchange.requestId, exchange);
@@ -237,6 +230,7 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
     private void failAll(Exception e) {
         boolean wasOpen = !closed;
         close();
+        owner.released(this); // out of the pool before any request thread hears of the failure
         values.complete(Map.of());
         boolean pending = false;
         for (Exchange exchange : exchanges.values()) {
@@ -250,7 +244,6 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
             // No request carries this fault to the servlet's log: say it here, once.
             LOG.log(System.Logger.Level.WARNING, "FastCGI backend " + backend + ": " + e.getMessage());
         }
-        owner.released(this);
     }
 
     private Exception describe(Exception e) {

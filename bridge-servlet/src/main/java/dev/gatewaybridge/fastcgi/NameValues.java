@@ -29,15 +29,6 @@ final class NameValues {
         }
     }
 
-    /**
-     * The charset a param value goes out in: request headers (HTTP_*) in ISO-8859-1, which gives back the
-     * bytes the client sent (the container decoded them so, RFC 9110 §5.5); everything else, the decoded
-     * path above all, in UTF-8 as nginx passes the raw UTF-8 bytes of the URI.
-     */
-    static Charset charsetFor(String name) {
-        return name.startsWith("HTTP_") ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8;
-    }
-
     /** Appends one encoded pair to {@code out}. */
     static void encode(ByteArrayOutputStream out, byte[] name, byte[] value) {
         writeLength(out, name.length);

@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
+import dev.gatewaybridge.upstream.Param;
+
 /**
  * Writes FastCGI 1.0 records (spec §3.3) to a stream: content longer than 65535 bytes is split into several
  * records, and every record is padded to a multiple of 8 bytes ("we recommend that records be placed on
@@ -45,14 +47,12 @@ final class RecordWriter {
         record(FCGI_END_REQUEST, requestId, body, 0, body.length);
     }
 
-    /**
-     * §5.2: the whole FCGI_PARAMS stream of {@code requestId} (name-value pairs, then the empty record),
-     * each value in {@link NameValues#charsetFor its charset}.
-     */
-    void params(int requestId, Map<String, String> params) throws IOException {
+    /** §5.2: the whole FCGI_PARAMS stream of {@code requestId} (name-value pairs, then the empty record). */
+    void params(int requestId, List<Param> params) throws IOException {
         ByteArrayOutputStream pairs = new ByteArrayOutputStream(1024);
-        params.forEach((name, value) -> NameValues.encode(pairs, name.getBytes(StandardCharsets.UTF_8),
-                value.getBytes(NameValues.charsetFor(name))));
+        for (Param p : params) {
+            NameValues.encode(pairs, p.nameBytes(), p.valueBytes());
+        }
         stream(FCGI_PARAMS, requestId, pairs.toByteArray(), 0, pairs.size());
         endStream(FCGI_PARAMS, requestId);
     }

@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +27,7 @@ import dev.gatewaybridge.api.Bodies;
 import dev.gatewaybridge.api.HttpStatusException;
 import dev.gatewaybridge.cgi.BadGatewayException;
 import dev.gatewaybridge.test.Peers;
+import dev.gatewaybridge.upstream.BackendUnavailableException;
 
 /** Pooling, multiplexing, balancing and every fault, against the in-test FastCGI server. */
 class FastCgiBackendTest {
@@ -33,7 +35,8 @@ class FastCgiBackendTest {
     private static final String OK = "Content-Type: text/plain\r\n\r\n";
 
     private static FastCgiApplication.Builder app(String... backends) {
-        return FastCgiApplication.builder().backends(backends).connectTimeout(1000).readTimeout(2000);
+        return FastCgiApplication.builder().backends(backends).connectTimeout(Duration.ofSeconds(1))
+                .readTimeout(Duration.ofSeconds(2));
     }
 
     @Test
@@ -88,8 +91,8 @@ class FastCgiBackendTest {
     @Test
     void backendThatAcceptsAndNeverAnswersIs504WithinTheReadTimeout() throws Exception {
         try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-             FastCgiApplication fcgi = app("127.0.0.1:" + silent.getLocalPort()).connectTimeout(300)
-                     .readTimeout(500).build()) {
+             FastCgiApplication fcgi = app("127.0.0.1:" + silent.getLocalPort()).connectTimeout(Duration.ofMillis(300))
+                     .readTimeout(Duration.ofMillis(500)).build()) {
             List<Socket> held = new CopyOnWriteArrayList<>();
             Thread acceptor = new Thread(() -> {
                 try {
@@ -122,7 +125,7 @@ class FastCgiBackendTest {
                 Thread.sleep(100);
             }
             out.end();
-        }); FastCgiApplication fcgi = app(backend.backend()).totalTimeout(700).build()) {
+        }); FastCgiApplication fcgi = app(backend.backend()).totalTimeout(Duration.ofMillis(700)).build()) {
             long start = System.nanoTime();
             assertThrows(RuntimeException.class, () -> Call.of("GET", "/").run(fcgi));
             assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(3));
@@ -178,7 +181,7 @@ class FastCgiBackendTest {
     void failsOverToTheNextBackendAndMarksTheDeadOneDown() throws Exception {
         int dead = Peers.freePort();
         try (TestBackend live = new TestBackend((r, out) -> out.stdout(OK + "live").end());
-             FastCgiApplication fcgi = app("127.0.0.1:" + dead, live.backend()).failTimeout(60_000).build()) {
+             FastCgiApplication fcgi = app("127.0.0.1:" + dead, live.backend()).failTimeout(Duration.ofMinutes(1)).build()) {
             for (int i = 0; i < 4; i++) {
                 assertEquals("live", Call.of("GET", "/").run(fcgi).text());
             }
@@ -242,8 +245,11 @@ class FastCgiBackendTest {
             Iterable<byte[]> body = fcgi.call(Call.of("GET", "/").environ, (s, h, e) -> d -> { });
             assertEquals("first chunk", new String(body.iterator().next(), StandardCharsets.UTF_8));
             Bodies.close(body); // the servlet does this when the client is gone
-            assertEquals(List.of(1), backend.aborts);
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (backend.aborts.isEmpty() && System.nanoTime() < end) {
+                Thread.sleep(10);
+            }
+            assertEquals(List.of(1), backend.aborts);
             while (fcgi.pools().get(0).busy() != 0 && System.nanoTime() < end) {
                 Thread.sleep(10);
             }
@@ -260,7 +266,7 @@ class FastCgiBackendTest {
     void stderrLinesGoToWsgiErrorsAndParamsFollowNginx() throws Exception {
         try (TestBackend backend = new TestBackend((r, out) -> out.stderr("line one\nline t").stderr("wo\n")
                 .stdout(OK + "x").end()); FastCgiApplication fcgi = app(backend.backend())
-                .documentRoot("/srv/www").splitPathInfo("^(.+?\\.php)(/.*)?$").param("APP_ENV", "test").build()) {
+                .root("/srv/www").scriptPattern("^(.+\\.php)(/.*)$").param("APP_ENV", "test").build()) {
             Call c = Call.of("POST", "/blog/index.php/2024/post?p=1").header("Proxy", "evil:1")
                     .header("X-Custom", "v").body("text/plain", "hello".getBytes()).run(fcgi);
             assertEquals("line one\nline two\n", c.errors.toString().replace("\r\n", "\n"));
@@ -294,16 +300,19 @@ class FastCgiBackendTest {
     void badConfigurationFailsNamingTheParameter() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new FastCgiApplication(Map.of()));
-        assertTrue(e.getMessage().startsWith(FastCgiApplication.BACKENDS), e.getMessage());
+        assertTrue(e.getMessage().contains(FastCgiApplication.BACKENDS), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new FastCgiApplication(
                 Map.of(FastCgiApplication.BACKENDS, "localhost:9000", FastCgiApplication.READ_TIMEOUT, "soon")));
-        assertTrue(e.getMessage().startsWith(FastCgiApplication.READ_TIMEOUT) && e.getMessage().contains("soon"));
+        assertTrue(e.getMessage().contains(FastCgiApplication.READ_TIMEOUT) && e.getMessage().contains("soon"));
         e = assertThrows(IllegalArgumentException.class, () -> new FastCgiApplication(
                 Map.of(FastCgiApplication.BACKENDS, "localhost")));
-        assertTrue(e.getMessage().contains("\"localhost\""), e.getMessage());
+        assertTrue(e.getMessage().contains("localhost"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new FastCgiApplication(
-                Map.of(FastCgiApplication.BACKENDS, "unix:/x.sock", FastCgiApplication.SPLIT_PATH_INFO, "(a")));
-        assertTrue(e.getMessage().startsWith(FastCgiApplication.SPLIT_PATH_INFO), e.getMessage());
+                Map.of(FastCgiApplication.BACKENDS, "unix:/x.sock", FastCgiApplication.MAX_CONNECTIONS, "-1")));
+        assertTrue(e.getMessage().contains(FastCgiApplication.MAX_CONNECTIONS), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new FastCgiApplication(
+                Map.of(FastCgiApplication.BACKENDS, "unix:/x.sock", "fastcgi.maxConnection", "4")));
+        assertTrue(e.getMessage().contains("fastcgi.maxConnection"), "a misspelt parameter: " + e.getMessage());
     }
 
     @Test

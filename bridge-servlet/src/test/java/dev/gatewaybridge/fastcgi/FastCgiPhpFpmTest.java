@@ -50,8 +50,8 @@ class FastCgiPhpFpmTest {
            .page("big.php", "<?php echo str_repeat('0123456789abcdef', 65536);") // 1 MiB
            .page("sub/index.php", "<?php echo 'index of sub';")
            .start();
-        app = FastCgiApplication.builder().backends(fpm.backend()).documentRoot(fpm.docroot.toString())
-                .splitPathInfo("^(.+?\\.php)(/.*)?$").maxConnections(3).build();
+        app = FastCgiApplication.builder().backends(fpm.backend()).root(fpm.docroot.toString())
+                .scriptPattern("^(.+\\.php)(/.*)$").index("index.php").maxConnections(3).build();
     }
 
     @AfterAll

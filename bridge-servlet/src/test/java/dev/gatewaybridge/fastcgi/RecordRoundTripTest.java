@@ -6,11 +6,12 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+
+import dev.gatewaybridge.upstream.Param;
 
 /** What the writer writes, the parser reads back: every record type, lengths, splitting and padding. */
 class RecordRoundTripTest {
@@ -29,10 +30,7 @@ class RecordRoundTripTest {
     @Test
     void requestRecordsRoundTrip() throws IOException {
         writer.beginRequest(7, FCGI_RESPONDER, true);
-        Map<String, String> params = new LinkedHashMap<>();
-        params.put("REQUEST_METHOD", "POST");
-        params.put("EMPTY", "");
-        writer.params(7, params);
+        writer.params(7, List.of(new Param("REQUEST_METHOD", "POST"), new Param("EMPTY", "")));
         writer.stream(FCGI_STDIN, 7, "a=1".getBytes(), 0, 3);
         writer.endStream(FCGI_STDIN, 7);
         writer.abortRequest(7);
@@ -103,10 +101,7 @@ class RecordRoundTripTest {
 
     @Test
     void paramsLongerThanOneRecordSpanSeveralAndDecodeWhole() throws IOException {
-        Map<String, String> params = new LinkedHashMap<>();
-        params.put("HTTP_COOKIE", "c".repeat(100_000));
-        params.put("QUERY_STRING", "q");
-        writer.params(3, params);
+        writer.params(3, List.of(new Param("HTTP_COOKIE", "c".repeat(100_000)), new Param("QUERY_STRING", "q")));
         assertEquals(List.of("PARAMS 3 HTTP_COOKIE=<100000 bytes>", "PARAMS 3 QUERY_STRING=\"q\"", "PARAMS 3 end"),
                 parsed());
     }
