@@ -1,0 +1,212 @@
+package dev.gatewaybridge.fastcgi;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import dev.gatewaybridge.test.Peers;
+import dev.gatewaybridge.test.RawHttp;
+import dev.gatewaybridge.test.ServletContainer;
+
+/** FastCgiApplication behind the real GatewayServlet in Jetty and Tomcat, with real php-fpm and faults. */
+class FastCgiServletTest {
+
+    @TempDir
+    Path dir;
+
+    private static FastCgiApplication.Builder php(PhpFpm fpm, int max) {
+        return FastCgiApplication.builder().backends(fpm.backend()).root(fpm.docroot.toString())
+                .scriptPattern("^(.+\\.php)(/.*)$").maxConnections(max).connectTimeout(Duration.ofSeconds(2))
+                .readTimeout(Duration.ofSeconds(10));
+    }
+
+    @ParameterizedTest
+    @EnumSource(ServletContainer.Kind.class)
+    void phpPagesThroughTheServlet(ServletContainer.Kind kind) throws Exception {
+        try (PhpFpm fpm = PhpFpm.unix(dir, "ondemand", 2)
+                .page("hello.php", "<?php setcookie('a', '1'); setcookie('b', '2'); echo 'hello ', $_GET['who'];")
+                .page("go.php", "<?php header('Location: https://example.org/'); http_response_code(301);")
+                .page("gone.php", "<?php http_response_code(410); echo 'gone';").start();
+             FastCgiApplication app = php(fpm, 2).build();
+             ServletContainer c = ServletContainer.start(kind, app, "", "/*", java.util.Map.of())) {
+            RawHttp.Response hello = RawHttp.get(c.port(), "/hello.php?who=world");
+            assertEquals(200, hello.status());
+            assertEquals("hello world", hello.text());
+            assertEquals(2, hello.head().headers("Set-Cookie").size(), hello.toString());
+            RawHttp.Response go = RawHttp.get(c.port(), "/go.php");
+            assertEquals(301, go.status());
+            assertEquals("https://example.org/", go.header("Location"));
+            assertEquals(410, RawHttp.get(c.port(), "/gone.php").status());
+        }
+    }
+
+    @Test
+    void backendKilledMidResponseGivesTheClientAnAbortedResponse() throws Exception {
+        try (PhpFpm fpm = PhpFpm.tcp(dir, "static", 1)
+                .page("slow.php", "<?php echo str_repeat('x', 100000); flush(); sleep(30); echo 'never';").start();
+             FastCgiApplication app = php(fpm, 1).build();
+             ServletContainer c = ServletContainer.jetty(app);
+             RawHttp http = RawHttp.open(c.port())) {
+            http.send("GET /slow.php HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            RawHttp.Head head = http.readHead();
+            assertEquals(200, head.status());
+            fpm.kill();
+            RawHttp.Response rest = readRest(http, head);
+            assertFalse(rest.complete(), "a cut response must not look complete: " + rest);
+        }
+    }
+
+    /** Reads the body of {@code head} as RawHttp would, to see whether it ends cleanly. */
+    private static RawHttp.Response readRest(RawHttp http, RawHttp.Head head) {
+        // Chunked (no Content-Length from php): read chunks until the terminating one or a cut.
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        while (true) {
+            String size = http.nextLine();
+            if (size == null) {
+                return new RawHttp.Response(head, body.toByteArray(), false, List.of(), List.of());
+            }
+            int n = Integer.parseInt(size.trim(), 16);
+            if (n == 0) {
+                return new RawHttp.Response(head, body.toByteArray(), true, List.of(), List.of());
+            }
+            byte[] chunk = http.readBytes(n);
+            body.writeBytes(chunk);
+            if (chunk.length < n || http.nextLine() == null) {
+                return new RawHttp.Response(head, body.toByteArray(), false, List.of(), List.of());
+            }
+        }
+    }
+
+    @Test
+    void restartedBackendPoolRecoversWithNoFailedRequestOnceBack() throws Exception {
+        try (PhpFpm fpm = PhpFpm.tcp(dir, "static", 2).page("n.php", "<?php echo $_GET['n'];").start();
+             FastCgiApplication app = php(fpm, 2).build();
+             ServletContainer c = ServletContainer.jetty(app)) {
+            for (int i = 0; i < 10; i++) {
+                assertEquals("" + i, RawHttp.get(c.port(), "/n.php?n=" + i).text());
+            }
+            fpm.kill();
+            assertEquals(502, RawHttp.get(c.port(), "/n.php?n=x").status(), "down: 502");
+            fpm.start();
+            for (int i = 0; i < 20; i++) {
+                RawHttp.Response r = RawHttp.get(c.port(), "/n.php?n=" + i);
+                assertEquals(200, r.status(), "request " + i + " after the restart: " + r);
+                assertEquals("" + i, r.text());
+            }
+        }
+    }
+
+    @Test
+    void backendThatNeverAnswersIs504() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             FastCgiApplication app = FastCgiApplication.builder().backends("127.0.0.1:" + silent.getLocalPort())
+                     .connectTimeout(Duration.ofMillis(300)).readTimeout(Duration.ofMillis(700)).build();
+             ServletContainer c = ServletContainer.jetty(app)) {
+            List<Socket> held = new CopyOnWriteArrayList<>();
+            Thread t = new Thread(() -> {
+                try {
+                    while (true) {
+                        held.add(silent.accept());
+                    }
+                } catch (IOException e) {
+                    // closed
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            long start = System.nanoTime();
+            assertEquals(504, RawHttp.get(c.port(), "/").status());
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5));
+            for (Socket s : held) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void allBackendsDownIs502() throws Exception {
+        try (FastCgiApplication app = FastCgiApplication.builder()
+                .backends("127.0.0.1:" + Peers.freePort(), "127.0.0.1:" + Peers.freePort()).build();
+             ServletContainer c = ServletContainer.tomcat(app)) {
+            assertEquals(502, RawHttp.get(c.port(), "/").status());
+        }
+    }
+
+    @Test
+    void garbageRecordsAre502WithOneLogLine() throws Exception {
+        try (TestBackend backend = new TestBackend((r, out) -> {
+            out.raw.write(new byte[] {9, 9, 9, 9, 9, 9, 9, 9});
+            out.raw.flush();
+        }); FastCgiApplication app = FastCgiApplication.builder().backends(backend.backend()).build();
+             ServletContainer c = ServletContainer.jetty(app)) {
+            assertEquals(502, RawHttp.get(c.port(), "/").status());
+            assertTrue(c.logged("unsupported FastCGI version 9"), c.log().toString());
+            Thread.sleep(200);
+            assertEquals(1, c.log().stream().filter(l -> l.contains("FastCGI version 9")).count(), c.log().toString());
+        }
+    }
+
+    @Test
+    void thousandsOfRequestsLeakNoConnectionThreadOrDescriptor() throws Exception {
+        try (PhpFpm fpm = PhpFpm.tcp(dir, "static", 3).page("i.php", "<?php echo 'ok ', $_GET['i'];").start()) {
+            long fdsBefore = openDescriptors();
+            try (FastCgiApplication app = php(fpm, 3).build(); ServletContainer c = ServletContainer.jetty(app)) {
+                HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+                ExecutorService pool = Executors.newFixedThreadPool(6);
+                try {
+                    List<Future<String>> results = new ArrayList<>();
+                    for (int i = 0; i < 2000; i++) {
+                        HttpRequest request = HttpRequest.newBuilder(c.uri("/i.php?i=" + i)).build();
+                        results.add(pool.submit(() -> client.send(request, HttpResponse.BodyHandlers.ofString()).body()));
+                    }
+                    for (int i = 0; i < results.size(); i++) {
+                        assertEquals("ok " + i, results.get(i).get(60, TimeUnit.SECONDS));
+                    }
+                } finally {
+                    pool.shutdownNow();
+                }
+                assertTrue(app.pools().get(0).size() <= 3, "pool within pm.max_children");
+                assertTrue(readerThreads() <= 3, "one reader per pooled connection: " + readerThreads());
+            }
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (readerThreads() > 0 && System.nanoTime() < end) {
+                Thread.sleep(20);
+            }
+            assertEquals(0, readerThreads(), "closing the application ends every reader");
+            assertTrue(openDescriptors() - fdsBefore < 30, "descriptors before " + fdsBefore + ", after "
+                    + openDescriptors());
+        }
+    }
+
+    private static long readerThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith("fastcgi-reader")).count();
+    }
+
+    private static long openDescriptors() throws IOException {
+        try (var s = Files.list(Path.of("/proc/self/fd"))) {
+            return s.count();
+        }
+    }
+}
