@@ -85,6 +85,8 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
     /** Request bodies up to this size are read before sending, so a request can be retried on a fresh connection. */
     static final int REPLAYABLE_BODY = 64 * 1024;
     private static final int MAX_ATTEMPTS = 3;
+    private static final java.util.Set<String> AUTHORIZER_OMITS = java.util.Set.of("CONTENT_LENGTH", "PATH_INFO",
+            "PATH_TRANSLATED", "SCRIPT_NAME");
 
     private final FastCgiSettings settings;
     private final Map<Backend, ConnectionPool> pools = new LinkedHashMap<>();
@@ -137,6 +139,10 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
      */
     Response forward(Map<String, Object> environ) throws IOException {
         List<Param> p = settings.params().forRequest(environ);
+        if (role == FCGI_AUTHORIZER) {
+            // §6.3: an Authorizer gets no CONTENT_LENGTH, PATH_INFO, PATH_TRANSLATED or SCRIPT_NAME.
+            p = p.stream().filter(x -> !AUTHORIZER_OMITS.contains(x.name())).toList();
+        }
         RequestBody body = RequestBody.of(environ);
         long deadline = System.nanoTime() + settings.timeouts().total().toNanos();
         PrintWriter errors = environ.get(Environ.WSGI_ERRORS) instanceof PrintWriter w ? w : null;

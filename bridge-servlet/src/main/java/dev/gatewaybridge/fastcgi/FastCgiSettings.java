@@ -34,7 +34,12 @@ record FastCgiSettings(BackendSet backends, Timeouts timeouts, Params params, in
             MAX_CONNECTIONS, MULTIPLEX, KEEP_CONN, IDLE_TIMEOUT);
 
     static FastCgiSettings from(Map<String, String> config) {
-        ConfigReader reader = new ConfigReader(config, PREFIX);
+        return from(config, PREFIX);
+    }
+
+    /** The settings under {@code prefix} ({@code fastcgi.}, or {@code fastcgiAuthorizer.} for the authorizer). */
+    static FastCgiSettings from(Map<String, String> config, String prefix) {
+        ConfigReader reader = new ConfigReader(config, prefix);
         reader.rejectUnknown(KNOWN);
         return new FastCgiSettings(BackendSet.from(reader), Timeouts.from(reader), Params.from(reader),
                 reader.integer(MAX_CONNECTIONS, 0, 0),
