@@ -175,9 +175,11 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
         boolean reused = connection.reused;
         Exchange exchange = null;
         try {
-            exchange = connection.begin(role, settings.keepConn(), p, errors);
+            exchange = connection.begin(role, settings.keepConn(), p, body.bytes, errors);
             Response response = new Response(lease, exchange, reused, deadline);
-            body.send(connection, exchange);
+            if (!body.replayable()) {
+                body.send(connection, exchange);
+            }
             return response;
         } catch (IOException | RuntimeException e) {
             if (exchange != null) {
@@ -296,7 +298,8 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
 
     /** The request body: kept in memory when small (replayable), else streamed from wsgi.input once. */
     static final class RequestBody {
-        private final byte[] bytes;
+        /** The whole body when it is small enough to keep (then sent with the request's first write). */
+        final byte[] bytes;
         private final InputStream input;
         private final long length;
 
@@ -333,11 +336,9 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
             return bytes != null;
         }
 
-        /** §5.3: the body as FCGI_STDIN records, then the empty record. */
+        /** §5.3: a streamed body as FCGI_STDIN records as it is read, then the empty record. */
         void send(FastCgiConnection connection, Exchange exchange) throws IOException {
-            if (bytes != null) {
-                connection.send(FCGI_STDIN, exchange, bytes, 0, bytes.length);
-            } else {
+            {
                 byte[] buffer = new byte[32 * 1024];
                 long left = length < 0 ? Long.MAX_VALUE : length;
                 while (left > 0) {

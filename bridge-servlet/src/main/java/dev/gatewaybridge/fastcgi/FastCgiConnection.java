@@ -115,14 +115,21 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
 
     // ---- requests ----
 
-    /** §5.1/§5.2: registers a request and sends FCGI_BEGIN_REQUEST and its FCGI_PARAMS stream. */
-    Exchange begin(int role, boolean keepConn, List<Param> params, PrintWriter errors)
+    /**
+     * §5.1/§5.2/§5.3: registers a request and sends FCGI_BEGIN_REQUEST and its FCGI_PARAMS stream; with a
+     * {@code body} already in memory also the whole FCGI_STDIN stream, all in one write.
+     */
+    Exchange begin(int role, boolean keepConn, List<Param> params, byte[] body, PrintWriter errors)
             throws IOException {
         Exchange exchange = new Exchange(freeRequestId(), errors);
         exchanges.put(exchange.requestId, exchange);
         write(() -> {
             writer.beginRequest(exchange.requestId, role, keepConn);
             writer.params(exchange.requestId, params);
+            if (body != null) {
+                writer.stream(FCGI_STDIN, exchange.requestId, body, 0, body.length);
+                writer.endStream(FCGI_STDIN, exchange.requestId);
+            }
         });
         return exchange;
     }

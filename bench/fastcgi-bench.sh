@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# FastCGI bench: requests/s for the same PHP page through nginx fastcgi_pass, our bridge (embedded Jetty +
+# GatewayServlet + FastCgiApplication) and Jetty's own FastCGIProxyHandler, all against ONE php-fpm pool
+# started here; then FastCGI vs CGI (php-cgi forked per request by fcgiwrap) for the same page behind nginx.
+# Ratios are against nginx measured in the same run. Usage: bench/fastcgi-bench.sh [seconds] [connections]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_PER_RUN=${1:-10}
+CONNS=${2:-16}
+CHILDREN=4
+WORK=$(mktemp -d /tmp/fastcgi-bench.XXXXXX)
+PIDS=()
+stop_all() {  # children first: fcgiwrap's preforked children outlive their parent
+    for p in "${PIDS[@]}"; do pkill -P "$p" 2>/dev/null || true; kill "$p" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+}
+cleanup() { stop_all; rm -rf "$WORK"; }
+trap cleanup EXIT
+[ -n "${KEEP:-}" ] && trap stop_all EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_port() { for _ in $(seq 200); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; exit 1; }
+rps() {
+    local out; out=$(wrk -t2 -c"$CONNS" -d"${SECONDS_PER_RUN}s" "$1")
+    if grep -q 'Non-2xx\|Socket errors' <<<"$out"; then echo "errors from $1:" >&2; echo "$out" >&2; fi
+    awk '/Requests\/sec/ {print $2}' <<<"$out"
+}
+check() {  # the page must really come back before it is measured
+    local body
+    for _ in 1 2 3 4 5; do body=$(curl -s -m 30 "$1" || true); [ "$body" = "Hello, world" ] && return 0; sleep 1; done
+    echo "bad answer from $1: $body" >&2; [ -n "${KEEP:-}" ] && echo "kept $WORK" >&2; exit 1
+}
+
+# The page: the same for every front end.
+mkdir -p "$WORK/www" "$WORK/cgi" "$WORK/tmp"
+printf '<?php echo "Hello, world\\n";\n' > "$WORK/www/hello.php"
+printf '#!/usr/bin/php-cgi\n<?php echo "Hello, world\\n";\n' > "$WORK/cgi/hello.php"
+chmod +x "$WORK/cgi/hello.php"
+
+# php-fpm: pm static, $CHILDREN children.
+FPM=$(free_port)
+cat > "$WORK/fpm.conf" <<CONF
+[global]
+error_log = $WORK/fpm.log
+daemonize = no
+[www]
+listen = 127.0.0.1:$FPM
+listen.backlog = 512
+pm = static
+pm.max_children = $CHILDREN
+CONF
+ROOTFLAG=(); [ "$(id -u)" = 0 ] && ROOTFLAG=(-R)
+/usr/sbin/php-fpm8.2 -F -n -y "$WORK/fpm.conf" -p "$WORK" "${ROOTFLAG[@]}" > "$WORK/fpm.out" 2>&1 & PIDS+=($!)
+wait_port "$FPM"
+
+# fcgiwrap for the CGI comparison (php-cgi forked per request).
+# TCP, not a Unix socket: nginx's workers run as another user than this script.
+WRAP=$(free_port)
+/usr/sbin/fcgiwrap -c "$CHILDREN" -s "tcp:127.0.0.1:$WRAP" > "$WORK/fcgiwrap.out" 2>&1 & PIDS+=($!)
+wait_port "$WRAP"
+
+# nginx: php-fpm without keep-alive (nginx's default), with keep-alive, and CGI through fcgiwrap.
+NGINX=$(free_port)
+cat > "$WORK/nginx.conf" <<CONF
+worker_processes 1;
+error_log $WORK/nginx-error.log;
+pid $WORK/nginx.pid;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    client_body_temp_path $WORK/tmp/body; fastcgi_temp_path $WORK/tmp/fcgi; proxy_temp_path $WORK/tmp/proxy;
+    uwsgi_temp_path $WORK/tmp/uwsgi; scgi_temp_path $WORK/tmp/scgi;
+    upstream fpm_keepalive { server 127.0.0.1:$FPM; keepalive $CHILDREN; keepalive_timeout 1s; }
+    server {
+        listen 127.0.0.1:$NGINX;
+        root $WORK/www;
+        location = /hello.php { include /etc/nginx/fastcgi_params;
+            fastcgi_param SCRIPT_FILENAME \$document_root\$fastcgi_script_name; fastcgi_pass 127.0.0.1:$FPM; }
+        location = /keepalive/hello.php { include /etc/nginx/fastcgi_params; fastcgi_keep_conn on;
+            fastcgi_param SCRIPT_FILENAME $WORK/www/hello.php; fastcgi_pass fpm_keepalive; }
+        location = /cgi/hello.php { include /etc/nginx/fastcgi_params;
+            fastcgi_param SCRIPT_FILENAME $WORK/cgi/hello.php; fastcgi_pass 127.0.0.1:$WRAP; }
+    }
+}
+CONF
+/usr/sbin/nginx -c "$WORK/nginx.conf" -p "$WORK" -g 'daemon off;' > "$WORK/nginx.out" 2>&1 & PIDS+=($!)
+wait_port "$NGINX"
+
+# The two JVM front ends (one JVM each, default heap).
+mvn -B -ntp -q -pl bridge-servlet -DskipTests compile
+mvn -B -ntp -q -f bench/fastcgi/pom.xml dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt"
+CP="$(cat "$WORK/cp.txt"):bridge-servlet/target/classes"
+BRIDGE=$(free_port); PROXY=$(free_port); BRIDGE_CGI=$(free_port)
+java -cp "$CP" bench/fastcgi/BenchServer.java bridge "$BRIDGE" "127.0.0.1:$FPM" "$WORK/www" "$CHILDREN" \
+    > "$WORK/bridge.out" 2>&1 & PIDS+=($!)
+java -cp "$CP" bench/fastcgi/BenchServer.java jetty-proxy "$PROXY" "127.0.0.1:$FPM" "$WORK/www" "$CHILDREN" \
+    > "$WORK/proxy.out" 2>&1 & PIDS+=($!)
+java -cp "$CP" bench/fastcgi/BenchServer.java bridge "$BRIDGE_CGI" "127.0.0.1:$WRAP" "$WORK/cgi" "$CHILDREN" \
+    > "$WORK/bridge-cgi.out" 2>&1 & PIDS+=($!)
+wait_port "$BRIDGE"; wait_port "$PROXY"; wait_port "$BRIDGE_CGI"
+
+for path in hello.php keepalive/hello.php cgi/hello.php; do check "http://127.0.0.1:$NGINX/$path"; done
+# One front end at a time; each lets its kept-alive connections to php-fpm go after 1 s idle, so the next one
+# finds free children (a php-fpm child serves one kept-alive connection for its whole life).
+measure() {
+    check "$1"
+    wrk -t2 -c"$CONNS" -d5s "$1" > /dev/null   # warm-up (JIT for the JVM ones)
+    sleep 2
+    local r; r=$(rps "$1")
+    sleep 2
+    echo "$r"
+}
+echo "FastCGI bench: $(date -u +%FT%TZ), $(nproc) cores, php-fpm pm=static x$CHILDREN, wrk -t2 -c$CONNS -d${SECONDS_PER_RUN}s"
+N=$(measure "http://127.0.0.1:$NGINX/hello.php")
+NK=$(measure "http://127.0.0.1:$NGINX/keepalive/hello.php")
+B=$(measure "http://127.0.0.1:$BRIDGE/hello.php")
+P=$(measure "http://127.0.0.1:$PROXY/hello.php")
+C=$(measure "http://127.0.0.1:$NGINX/cgi/hello.php")
+BC=$(measure "http://127.0.0.1:$BRIDGE_CGI/hello.php")
+ratio() { python3 -c "print(f'{$1/$2:.2f}' if $2 else 'n/a')"; }
+printf '%-56s %10s %8s\n' "front end -> backend" "req/s" "x nginx"
+printf '%-56s %10s %8s\n' "nginx fastcgi_pass -> php-fpm (no keep-alive)" "$N" "1.00"
+printf '%-56s %10s %8s\n' "nginx fastcgi_pass keepalive -> php-fpm" "$NK" "$(ratio "$NK" "$N")"
+printf '%-56s %10s %8s\n' "bridge: Jetty+GatewayServlet+FastCgiApplication -> php-fpm" "$B" "$(ratio "$B" "$N")"
+printf '%-56s %10s %8s\n' "Jetty 12.1.10 core FastCGIProxyHandler -> php-fpm" "$P" "$(ratio "$P" "$N")"
+printf '%-56s %10s %8s\n' "nginx -> fcgiwrap -> php-cgi (CGI: fork per request)" "$C" "$(ratio "$C" "$N")"
+printf '%-56s %10s %8s\n' "bridge -> fcgiwrap -> php-cgi (CGI: fork per request)" "$BC" "$(ratio "$BC" "$N")"
+echo "bridge vs Jetty proxy: $(ratio "$B" "$P")x; FastCGI over CGI, same page: nginx $(ratio "$N" "$C")x, bridge $(ratio "$B" "$BC")x"
