@@ -90,14 +90,15 @@ wait_port "$NGINX"
 mvn -B -ntp -q -pl bridge-servlet -DskipTests compile
 mvn -B -ntp -q -f bench/fastcgi/pom.xml dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt"
 CP="$(cat "$WORK/cp.txt"):bridge-servlet/target/classes"
-BRIDGE=$(free_port); PROXY=$(free_port); BRIDGE_CGI=$(free_port)
+BRIDGE=$(free_port); PROXY=$(free_port); BRIDGE_CGI=$(free_port); HELLO=$(free_port)
 java -cp "$CP" bench/fastcgi/BenchServer.java bridge "$BRIDGE" "127.0.0.1:$FPM" "$WORK/www" "$CHILDREN" \
     > "$WORK/bridge.out" 2>&1 & PIDS+=($!)
 java -cp "$CP" bench/fastcgi/BenchServer.java jetty-proxy "$PROXY" "127.0.0.1:$FPM" "$WORK/www" "$CHILDREN" \
     > "$WORK/proxy.out" 2>&1 & PIDS+=($!)
 java -cp "$CP" bench/fastcgi/BenchServer.java bridge "$BRIDGE_CGI" "127.0.0.1:$WRAP" "$WORK/cgi" "$CHILDREN" \
     > "$WORK/bridge-cgi.out" 2>&1 & PIDS+=($!)
-wait_port "$BRIDGE"; wait_port "$PROXY"; wait_port "$BRIDGE_CGI"
+java -cp "$CP" bench/fastcgi/BenchServer.java hello "$HELLO" - - 0 > "$WORK/hello.out" 2>&1 & PIDS+=($!)
+wait_port "$BRIDGE"; wait_port "$PROXY"; wait_port "$BRIDGE_CGI"; wait_port "$HELLO"
 
 for path in hello.php keepalive/hello.php cgi/hello.php; do check "http://127.0.0.1:$NGINX/$path"; done
 # One front end at a time; each lets its kept-alive connections to php-fpm go after 1 s idle, so the next one
@@ -115,6 +116,7 @@ N=$(measure "http://127.0.0.1:$NGINX/hello.php")
 NK=$(measure "http://127.0.0.1:$NGINX/keepalive/hello.php")
 B=$(measure "http://127.0.0.1:$BRIDGE/hello.php")
 P=$(measure "http://127.0.0.1:$PROXY/hello.php")
+H=$(measure "http://127.0.0.1:$HELLO/hello.php")
 C=$(measure "http://127.0.0.1:$NGINX/cgi/hello.php")
 BC=$(measure "http://127.0.0.1:$BRIDGE_CGI/hello.php")
 ratio() { python3 -c "print(f'{$1/$2:.2f}' if $2 else 'n/a')"; }
@@ -123,6 +125,7 @@ printf '%-56s %10s %8s\n' "nginx fastcgi_pass -> php-fpm (no keep-alive)" "$N" "
 printf '%-56s %10s %8s\n' "nginx fastcgi_pass keepalive -> php-fpm" "$NK" "$(ratio "$NK" "$N")"
 printf '%-56s %10s %8s\n' "bridge: Jetty+GatewayServlet+FastCgiApplication -> php-fpm" "$B" "$(ratio "$B" "$N")"
 printf '%-56s %10s %8s\n' "Jetty 12.1.10 core FastCGIProxyHandler -> php-fpm" "$P" "$(ratio "$P" "$N")"
+printf '%-56s %10s %8s\n' "(ceiling) Jetty+GatewayServlet, same page from Java" "$H" "$(ratio "$H" "$N")"
 printf '%-56s %10s %8s\n' "nginx -> fcgiwrap -> php-cgi (CGI: fork per request)" "$C" "$(ratio "$C" "$N")"
 printf '%-56s %10s %8s\n' "bridge -> fcgiwrap -> php-cgi (CGI: fork per request)" "$BC" "$(ratio "$BC" "$N")"
 echo "bridge vs Jetty proxy: $(ratio "$B" "$P")x; FastCGI over CGI, same page: nginx $(ratio "$N" "$C")x, bridge $(ratio "$B" "$BC")x"

@@ -16,7 +16,8 @@ import dev.gatewaybridge.servlet.GatewayServlet;
 /**
  * The two JVM front ends of bench/fastcgi-bench.sh, on the same Jetty 12.1 server set-up:
  * {@code bridge PORT BACKEND ROOT MAXCONN} — GatewayServlet + FastCgiApplication;
- * {@code jetty-proxy PORT HOST:PORT ROOT MAXCONN} — Jetty's own core FastCGIProxyHandler.
+ * {@code jetty-proxy PORT HOST:PORT ROOT MAXCONN} — Jetty's own core FastCGIProxyHandler;
+ * {@code hello PORT - - 0} — GatewayServlet with the same page from a Java app (the servlet layer alone).
  * Idle connections close after 1 s in both, so the front ends measured one after the other share one
  * php-fpm pool (a php-fpm child serves one kept-alive connection for its whole life).
  * Run with the JDK's source launcher: java -cp CLASSPATH BenchServer.java MODE ...
@@ -33,7 +34,16 @@ public class BenchServer {
         connector.setHost("127.0.0.1");
         connector.setPort(port);
         server.addConnector(connector);
-        if (mode.equals("bridge")) {
+        if (mode.equals("hello")) {
+            // The servlet layer alone: the same page from a Java app, no FastCGI (the bridge's ceiling).
+            byte[] page = "Hello, world\n".getBytes();
+            ServletContextHandler context = new ServletContextHandler("/");
+            context.addServlet(new ServletHolder(new GatewayServlet((environ, start) -> {
+                start.start("200 OK", java.util.List.of(dev.gatewaybridge.api.Header.of("Content-Type", "text/html")));
+                return java.util.List.of(page);
+            })), "/*");
+            server.setHandler(context);
+        } else if (mode.equals("bridge")) {
             FastCgiApplication app = FastCgiApplication.builder().backends(backend).root(root)
                     .scriptPattern("^(.+\\.php)(/.*)$").maxConnections(max).idleTimeout(Duration.ofSeconds(1)).build();
             ServletContextHandler context = new ServletContextHandler("/");
