@@ -51,6 +51,12 @@ class JettyHomeIT extends SampleSuite {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
+        // Should this JVM die before @AfterAll (a killed build), take the server down with it.
+        Process started = jetty;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            started.descendants().forEach(ProcessHandle::destroyForcibly);
+            started.destroyForcibly();
+        }, "stop-jetty-home"));
         port = awaitPort();
     }
 

@@ -74,6 +74,7 @@ abstract class SampleSuite {
         assertEquals("/sample/environ/x?a=1&b=%20", env.get("REQUEST_URI"));
         assertEquals("HTTP/1.1", env.get("SERVER_PROTOCOL"));
         assertEquals("127.0.0.1", env.get("SERVER_NAME"));
+        assertEquals(host(), env.get("HTTP_HOST"));
         assertEquals(Integer.toString(port()), env.get("SERVER_PORT"));
         assertEquals("127.0.0.1", env.get("REMOTE_ADDR"));
         assertEquals("http", env.get("wsgi.url_scheme"));
