@@ -3,7 +3,7 @@
 # same run, and writes the figures and the exact commands to bench/README.md.
 #   hello: wrk against /plain/hello and /gateway/hello alternately (warm-up, then ROUNDS rounds each).
 #   echo:  ECHO_BYTES streamed through /plain/echo and /gateway/echo alternately, server heap HEAP.
-# Tunables (environment): ROUNDS=3 DURATION=10s THREADS=2 CONNECTIONS=16 WARMUP=5s HEAP=-Xmx64m
+# Tunables (environment): ROUNDS=3 DURATION=10s THREADS=2 CONNECTIONS=16 WARMUP=10s HEAP=-Xmx64m
 #                         ECHO_ROUNDS=3 ECHO_BYTES=1073741824 NOTE="free text for the README"
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +12,7 @@ ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10s}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-16}
-WARMUP=${WARMUP:-5s}
+WARMUP=${WARMUP:-10s}
 HEAP=${HEAP:--Xmx64m}
 ECHO_ROUNDS=${ECHO_ROUNDS:-3}
 ECHO_BYTES=${ECHO_BYTES:-1073741824}
