@@ -86,8 +86,9 @@ HP=$(maxof "${EHEAPP[@]}"); HG=$(maxof "${EHEAPG[@]}")
 GCMAX=$(awk '/Pause/ {split($0,a,"->"); split(a[2],b,"M"); if (b[1]+0>m) m=b[1]+0} END {print m+0}' "$OUT/gc.log")
 echo "hello: gateway/plain = $HR; echo: gateway/plain = $ER"
 
-cat >"$README" <<MD
-# Benchmarks
+SECTION=$OUT/section.md
+cat >"$SECTION" <<MD
+## GatewayServlet against a plain servlet (bench/run-wrk.sh)
 
 Whole-request benchmarks of GatewayServlet against a plain \`HttpServlet\` doing the same thing, both in
 **one** embedded Jetty $(sed -n 's/.*jetty-server-\(.*\)\.jar/\1/p' <<<"$(ls bench/target/lib)") (\`dev.gatewaybridge.bench.BenchServer\`), measured alternately in the
@@ -102,7 +103,7 @@ same run; only the ratio gateway/plain is meaningful across machines.
 
 Goals (issue 2): gateway hello ≥ 0.95 × plain; gateway echo throughput ≥ 0.9 × plain with the server at -Xmx64m.
 
-## Latest run
+### Latest run
 
 $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(java -version 2>&1 | head -1).
 ${NOTE}
@@ -117,7 +118,7 @@ Per round: hello plain ${PLAIN[*]}; gateway ${GATEWAY[*]} (req/s).
 Echo plain ${EPLAIN[*]}; gateway ${EGATEWAY[*]} (MiB/s).
 Server heap: \`$HEAP\`; largest heap after a GC in the GC log: ${GCMAX} MiB.
 
-## Commands
+### Commands
 
 \`\`\`
 bench/run-wrk.sh          # builds, starts the server, runs everything below, rewrites this file
@@ -133,4 +134,18 @@ curl -s $BASE/probe/heap?reset     # before each echo run; without ?reset after 
 \`\`\`
 Tunables: ROUNDS, DURATION, THREADS, CONNECTIONS, WARMUP, HEAP, ECHO_ROUNDS, ECHO_BYTES, NOTE (see the script).
 MD
+
+# Rewrite only this script's section of the README (between its markers); other benchmarks keep theirs.
+BEGIN_MARK='<!-- run-wrk.sh: begin (generated, do not edit) -->'
+END_MARK='<!-- run-wrk.sh: end -->'
+[ -f "$README" ] || printf '# Benchmarks\n\n' >"$README"
+if ! grep -qF "$BEGIN_MARK" "$README"; then
+  printf '%s\n%s\n' "$BEGIN_MARK" "$END_MARK" >>"$README"
+fi
+awk -v begin="$BEGIN_MARK" -v end="$END_MARK" -v section="$SECTION" '
+  $0 == begin { print; while ((getline line < section) > 0) print line; skip = 1; next }
+  $0 == end { skip = 0 }
+  !skip { print }
+' "$README" >"$OUT/README.new"
+mv "$OUT/README.new" "$README"
 echo "wrote $README"
