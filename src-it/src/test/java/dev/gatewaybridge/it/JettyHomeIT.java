@@ -3,7 +3,6 @@ package dev.gatewaybridge.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,9 +100,5 @@ class JettyHomeIT extends SampleSuite {
     @Override
     int port() {
         return port;
-    }
-
-    static String logText() throws IOException {
-        return Files.readString(log);
     }
 }
