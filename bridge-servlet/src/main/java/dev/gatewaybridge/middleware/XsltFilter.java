@@ -169,18 +169,17 @@ public final class XsltFilter implements GatewayApplication {
             throw new IllegalStateException("the JDK's XSLT processor refuses secure processing", e);
         }
         factory.setURIResolver(REFUSE);
-        FirstError errors = new FirstError();
+        CompileErrors errors = new CompileErrors();
         factory.setErrorListener(errors);
         try {
             Templates compiled = factory.newTemplates(new StreamSource(new ByteArrayInputStream(xsl), location));
             if (compiled == null) { // XSLTC may report through the listener and return null
-                throw errors.first != null ? errors.first : new TransformerException("stylesheet did not compile");
+                throw new TransformerException("stylesheet did not compile");
             }
             return compiled;
         } catch (TransformerException e) {
-            TransformerException cause = errors.first != null ? errors.first : e;
             throw new IllegalArgumentException("init-param " + STYLESHEET + ": stylesheet "
-                    + HeaderRules.quote(location) + " is broken: " + location(cause), e);
+                    + HeaderRules.quote(location) + " is broken: " + errors.describe(e), e);
         }
     }
 
@@ -235,9 +234,12 @@ public final class XsltFilter implements GatewayApplication {
         }
     };
 
-    /** Keeps the first error (with its location), throws on errors so nothing is printed to stderr. */
-    private static final class FirstError implements ErrorListener {
-        TransformerException first;
+    /**
+     * Collects every compile error: XSLTC reports an XPath syntax error without a line, then the failing
+     * element with "file: line N", and both belong in the message.
+     */
+    private static final class CompileErrors implements ErrorListener {
+        private final List<String> messages = new ArrayList<>();
 
         @Override
         public void warning(TransformerException e) {
@@ -245,16 +247,22 @@ public final class XsltFilter implements GatewayApplication {
         }
 
         @Override
-        public void error(TransformerException e) throws TransformerException {
-            fatalError(e);
+        public void error(TransformerException e) {
+            messages.add(location(e));
         }
 
         @Override
         public void fatalError(TransformerException e) throws TransformerException {
-            if (first == null) {
-                first = e;
-            }
+            messages.add(location(e));
             throw e;
+        }
+
+        String describe(TransformerException thrown) {
+            String last = location(thrown);
+            if (!messages.contains(last)) {
+                messages.add(last);
+            }
+            return String.join("; ", messages);
         }
     }
 }
