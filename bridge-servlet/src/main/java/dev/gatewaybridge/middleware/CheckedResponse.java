@@ -156,6 +156,39 @@ final class CheckedResponse implements StartResponse {
         }
     }
 
+    /** A Collection body, complete when returned: every chunk and the total length are known now. */
+    void materialized(java.util.Collection<byte[]> chunks) {
+        for (byte[] chunk : chunks) {
+            if (chunk == null) {
+                violations.report("body.chunk-type", "a body chunk must be bytes, not", null);
+            } else {
+                count(chunk.length);
+            }
+        }
+        finish();
+    }
+
+    /** A file body (wsgi.file_wrapper), sent by the server from its channel: its length is the file's rest. */
+    void file(dev.gatewaybridge.api.FileBody file) {
+        if (status == null) {
+            violations.report("start_response.missing", "a file body was returned before start_response",
+                    "no status");
+            return;
+        }
+        long remaining;
+        try {
+            remaining = Math.max(0, file.channel().size() - file.channel().position());
+        } catch (IOException e) {
+            return; // the server will fail reading it, with its own message
+        }
+        if (noBodyAllowed(code) && remaining > 0) {
+            violations.report("body.not-allowed", "no body allowed with status", status);
+        } else if (declaredLength >= 0 && !head && sent + remaining != declaredLength) {
+            violations.report("body.content-length", "file body length differs from Content-Length "
+                    + declaredLength, (sent + remaining) + " bytes");
+        }
+    }
+
     boolean started() {
         return status != null;
     }

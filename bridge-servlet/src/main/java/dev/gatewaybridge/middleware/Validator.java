@@ -2,6 +2,7 @@ package dev.gatewaybridge.middleware;
 
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -9,6 +10,7 @@ import java.util.Objects;
 
 import dev.gatewaybridge.api.Bodies;
 import dev.gatewaybridge.api.Environ;
+import dev.gatewaybridge.api.FileBody;
 import dev.gatewaybridge.api.GatewayApplication;
 import dev.gatewaybridge.api.StartResponse;
 
@@ -86,9 +88,26 @@ public final class Validator implements GatewayApplication {
         }
         try {
             violations.rethrow();
+            return checked(body, response, violations);
         } catch (ValidationException e) {
             Bodies.close(body);
             throw e;
+        }
+    }
+
+    /**
+     * The body wrapped for checking, keeping the shapes a server treats specially: a {@link FileBody} is
+     * returned as it is (the server sends it from its channel; its length is checked here, its close is not),
+     * a {@link Collection} stays a Collection (the server may iterate it twice to compute Content-Length).
+     */
+    private static Iterable<byte[]> checked(Iterable<byte[]> body, CheckedResponse response, Violations violations) {
+        if (body instanceof FileBody file) {
+            response.file(file);
+            return file;
+        }
+        if (body instanceof Collection<byte[]> chunks) {
+            response.materialized(chunks);
+            return new CheckedCollection(chunks, response, violations);
         }
         return new CheckedBody(body, response, violations);
     }

@@ -2,6 +2,7 @@ package dev.gatewaybridge.middleware;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -251,5 +252,32 @@ class ValidatorTest {
         ((AutoCloseable) body).close();
         var e = assertThrows(ValidationException.class, () -> writes.get(0).write(new byte[1]));
         assertEquals("write.after-close", e.rule());
+    }
+
+    @Test
+    void aCollectionBodyStaysACollectionTheServerMayIterateTwice() throws Exception {
+        Iterable<byte[]> body = new Validator(answering(List.of(Header.of("Content-Length", "2")), "a", "b"))
+                .call(Environs.create("GET", "/"), (s, h, e) -> data -> { });
+        var chunks = assertInstanceOf(java.util.Collection.class, body);
+        assertEquals(2, chunks.size());
+        body.forEach(chunk -> { });
+        body.forEach(chunk -> { });
+        ((AutoCloseable) body).close();
+    }
+
+    @Test
+    void aFileBodyIsPassedAsItIsAndItsLengthChecked(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.write(dir.resolve("f"), new byte[10]);
+        GatewayApplication app = (env, start) -> {
+            start.start("200 OK", List.of(Header.of("Content-Length", "11")));
+            return ((dev.gatewaybridge.api.FileWrapper) env.get("wsgi.file_wrapper"))
+                    .wrap(java.nio.channels.FileChannel.open(file), 0);
+        };
+        var e = assertThrows(ValidationException.class, () -> new Validator(app)
+                .call(Environs.create("GET", "/"), (s, h, x) -> data -> { }));
+        assertEquals("body.content-length", e.rule());
+        TestResponse r = TestClient.of(app).validator(Validator.Mode.REPORT).get("/");
+        assertTrue(r.errors().contains("10 bytes"), r.errors());
     }
 }
