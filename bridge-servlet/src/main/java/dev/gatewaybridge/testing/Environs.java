@@ -86,7 +86,9 @@ public final class Environs {
 
         /** Adds request headers. */
         public Builder headers(List<Header> more) {
-            headers.addAll(more);
+            if (more != null) {
+                headers.addAll(more);
+            }
             return this;
         }
 
@@ -210,13 +212,14 @@ public final class Environs {
         /** Percent-decodes a raw path as UTF-8; a '%' not followed by two hex digits stays as it is. */
         private static String decode(String raw) {
             java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-            for (int i = 0; i < raw.length(); i++) {
-                char c = raw.charAt(i);
+            for (int i = 0; i < raw.length(); ) {
+                int c = raw.codePointAt(i);
                 if (c == '%' && i + 2 < raw.length() && isHex(raw.charAt(i + 1)) && isHex(raw.charAt(i + 2))) {
                     out.write(Integer.parseInt(raw.substring(i + 1, i + 3), 16));
-                    i += 2;
+                    i += 3;
                 } else {
-                    out.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
+                    out.writeBytes(new String(Character.toChars(c)).getBytes(StandardCharsets.UTF_8));
+                    i += Character.charCount(c);
                 }
             }
             return out.toString(StandardCharsets.UTF_8);

@@ -175,4 +175,16 @@ class TrustedProxiesTest {
         assertNull(AddressRange.literal("1::2::3"));
         assertNull(AddressRange.literal("256.0.0.1"));
     }
+
+    @Test
+    void forwardedHeaderParsingFollowsRfc7239QuotingAndRefusesRepeatedParameters() {
+        var elements = ForwardedHeader.parse("for=\"_a,b\";by=x, For=192.0.2.1 ;proto=https,,");
+        assertEquals(2, elements.size(), elements::toString);
+        assertEquals("_a,b", elements.get(0).get("for"));
+        assertEquals("192.0.2.1", elements.get(1).get("for"));
+        assertEquals("https", elements.get(1).get("proto"));
+        assertNull(ForwardedHeader.parse("for=1.2.3.4;for=5.6.7.8"));
+        assertNull(ForwardedHeader.parse("for"));
+        assertNull(ForwardedHeader.parse("for=a b"));
+    }
 }
