@@ -72,6 +72,12 @@ final class Interception implements StartResponse {
 
     /** Reads as much of the body as the decision (and a held body) needs. */
     private Outcome follow(Iterable<byte[]> body, boolean keepBody) {
+        if (passed) {
+            return new Passed(body); // as it is: a FileBody or a Collection keeps the server's fast path
+        }
+        if (status != null && !keepBody) {
+            return new Held(status, headers, held.toByteArray());
+        }
         Iterator<byte[]> chunks = body.iterator();
         List<byte[]> early = new ArrayList<>();
         while (status == null && chunks.hasNext()) {

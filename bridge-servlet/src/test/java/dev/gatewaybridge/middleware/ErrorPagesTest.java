@@ -110,4 +110,16 @@ class ErrorPagesTest {
             assertTrue(e.getMessage().contains(part), e.getMessage());
         }
     }
+
+    @Test
+    void aPassedResponseKeepsItsBodyObjectSoTheServerCanStillSendFilesAndComputeLengths() throws Exception {
+        List<byte[]> body = List.of("ok".getBytes(UTF_8));
+        GatewayApplication app = (env, start) -> {
+            start.start("200 OK", List.of(Header.of("Content-Type", "text/plain")));
+            return body;
+        };
+        Iterable<byte[]> returned = ErrorPages.builder().template(500, 599).build(app)
+                .call(dev.gatewaybridge.testing.Environs.create("GET", "/"), (s, h, e) -> data -> { });
+        org.junit.jupiter.api.Assertions.assertSame(body, returned);
+    }
 }
