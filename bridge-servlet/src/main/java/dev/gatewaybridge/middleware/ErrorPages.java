@@ -71,7 +71,7 @@ public final class ErrorPages implements GatewayApplication {
     @Override
     public Iterable<byte[]> call(Map<String, Object> environ, StartResponse startResponse) throws Exception {
         var outcome = Interception.run(next, environ, startResponse, (status, headers) -> pages.containsKey(code(status)),
-                false);
+                0);
         if (outcome instanceof Interception.Held held) {
             Page page = pages.get(code(held.status()));
             byte[] body = page.body() != null ? page.body() : fill(held.status());

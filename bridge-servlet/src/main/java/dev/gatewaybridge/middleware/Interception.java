@@ -10,6 +10,8 @@ import java.util.function.BiPredicate;
 import dev.gatewaybridge.api.Bodies;
 import dev.gatewaybridge.api.GatewayApplication;
 import dev.gatewaybridge.api.Header;
+import dev.gatewaybridge.api.HeaderRules;
+import dev.gatewaybridge.api.HttpStatusException;
 import dev.gatewaybridge.api.StartResponse;
 import dev.gatewaybridge.api.Write;
 
@@ -40,22 +42,25 @@ final class Interception implements StartResponse {
     private String status;
     private List<Header> headers;
     private boolean passed;
+    private final long keepBody;
 
-    private Interception(StartResponse server, BiPredicate<String, List<Header>> wanted) {
+    private Interception(StartResponse server, BiPredicate<String, List<Header>> wanted, long keepBody) {
         this.server = server;
         this.wanted = wanted;
+        this.keepBody = keepBody;
     }
 
     /**
      * Calls {@code next}; the responses {@code wanted(status, headers)} accepts are held, with their whole
-     * body if {@code keepBody}, else with the body closed unread.
+     * body if {@code keepBody} > 0 (a body larger than that fails the request with a 500 rather than
+     * exhaust the heap), else with the body closed unread.
      */
     static Outcome run(GatewayApplication next, Map<String, Object> environ, StartResponse server,
-            BiPredicate<String, List<Header>> wanted, boolean keepBody) throws Exception {
-        Interception interception = new Interception(server, wanted);
+            BiPredicate<String, List<Header>> wanted, long keepBody) throws Exception {
+        Interception interception = new Interception(server, wanted, keepBody);
         Iterable<byte[]> body = next.call(environ, interception);
         try {
-            Outcome outcome = interception.follow(body, keepBody);
+            Outcome outcome = interception.follow(body);
             if (outcome instanceof Held) {
                 Bodies.close(body);
             }
@@ -71,11 +76,11 @@ final class Interception implements StartResponse {
     }
 
     /** Reads as much of the body as the decision (and a held body) needs. */
-    private Outcome follow(Iterable<byte[]> body, boolean keepBody) {
+    private Outcome follow(Iterable<byte[]> body) {
         if (passed) {
             return new Passed(body); // as it is: a FileBody or a Collection keeps the server's fast path
         }
-        if (status != null && !keepBody) {
+        if (status != null && keepBody <= 0) {
             return new Held(status, headers, held.toByteArray());
         }
         Iterator<byte[]> chunks = body.iterator();
@@ -86,14 +91,14 @@ final class Interception implements StartResponse {
         if (status == null || passed) {
             return new Passed(rest(body, early, chunks));
         }
-        if (keepBody) {
-            early.forEach(held::writeBytes);
+        if (keepBody > 0) {
+            early.forEach(this::hold);
             while (chunks.hasNext()) {
                 byte[] chunk = chunks.next();
                 if (passed) { // replaced (excInfo) by a response we do not want: it streams from here
                     return new Passed(rest(body, List.of(chunk), chunks));
                 }
-                held.writeBytes(chunk);
+                hold(chunk);
             }
         }
         return new Held(status, headers, held.toByteArray());
@@ -131,6 +136,18 @@ final class Interception implements StartResponse {
         status = newStatus;
         headers = List.copyOf(newHeaders);
         held.reset(); // PEP 3333: an excInfo call replaces everything not yet sent
-        return held::writeBytes;
+        return this::hold;
+    }
+
+    /** Keeps {@code data} of a held response, within the limit; discards it if the body is not kept. */
+    private void hold(byte[] data) {
+        if (keepBody <= 0) {
+            return;
+        }
+        if (held.size() + (long) data.length > keepBody) {
+            throw new HttpStatusException(500, "response of status " + HeaderRules.quote(status)
+                    + " is larger than the " + keepBody + " bytes a middleware may hold to rewrite it");
+        }
+        held.writeBytes(data);
     }
 }

@@ -53,6 +53,8 @@ public final class XsltFilter implements GatewayApplication {
     public static final String CONTENT_TYPES = "xslt.content-types";
     /** Init-param: Content-Type of the output; default from the stylesheet's xsl:output (media-type, encoding). */
     public static final String OUTPUT_CONTENT_TYPE = "xslt.output-content-type";
+    /** Init-param: the largest response transformed, in bytes (default 16 MiB); a larger one fails with a 500. */
+    public static final String MAX_BYTES = "xslt.max-bytes";
     /** Init-param prefix: {@code xslt.param.NAME=value} sets the top-level stylesheet parameter NAME. */
     public static final String PARAM_PREFIX = "xslt.param.";
 
@@ -64,6 +66,7 @@ public final class XsltFilter implements GatewayApplication {
     private final Set<String> contentTypes;
     private final String outputType;
     private final Map<String, String> parameters;
+    private final int maxBytes;
 
     /** The stylesheet at {@code stylesheet} applied to application/xml and text/xml responses. */
     public XsltFilter(GatewayApplication next, Path stylesheet) {
@@ -81,6 +84,7 @@ public final class XsltFilter implements GatewayApplication {
         this.outputType = Params.get(params, OUTPUT_CONTENT_TYPE, defaultOutputType(templates));
         HeaderRules.checkValue(OUTPUT_CONTENT_TYPE, outputType);
         this.parameters = Map.copyOf(Params.withPrefix(params, PARAM_PREFIX));
+        this.maxBytes = Params.integer(params, MAX_BYTES, 16 << 20, 1, Integer.MAX_VALUE - 8);
     }
 
     @Override
@@ -88,7 +92,7 @@ public final class XsltFilter implements GatewayApplication {
         if ("HEAD".equals(environ.get(Environ.REQUEST_METHOD))) {
             return next.call(environ, startResponse); // no body to transform
         }
-        var outcome = Interception.run(next, environ, startResponse, this::transforms, true);
+        var outcome = Interception.run(next, environ, startResponse, this::transforms, maxBytes);
         if (outcome instanceof Interception.Held held) {
             byte[] output = transform(held.body(), held.headers());
             startResponse.start(held.status(), headers(held.headers(), output.length));

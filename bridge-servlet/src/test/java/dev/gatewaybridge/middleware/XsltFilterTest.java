@@ -186,4 +186,16 @@ class XsltFilterTest {
             assertFalse(refusedAtTransform.getMessage().contains("TOP-SECRET-43"));
         }
     }
+
+    @Test
+    void aResponseLargerThanTheLimitFailsInsteadOfFillingTheHeap() throws Exception {
+        XsltFilter filter = new XsltFilter(answering("text/xml", "<list><item>" + "x".repeat(100) + "</item></list>"),
+                Map.of("xslt.stylesheet", file("list.xsl", LIST_TO_HTML).toString(), "xslt.max-bytes", "64"));
+        var e = assertThrows(HttpStatusException.class, () -> TestClient.of(filter).get("/"));
+        assertTrue(e.getMessage().contains("64 bytes"), e.getMessage());
+        assertEquals(1, closes.get());
+        var bad = assertThrows(IllegalArgumentException.class, () -> new XsltFilter(answering("text/xml", ""),
+                Map.of("xslt.stylesheet", file("l.xsl", LIST_TO_HTML).toString(), "xslt.max-bytes", "lots")));
+        assertTrue(bad.getMessage().contains("xslt.max-bytes") && bad.getMessage().contains("\"lots\""));
+    }
 }
