@@ -64,6 +64,21 @@ final class Params {
         return found;
     }
 
+    /**
+     * Fails on a param under {@code prefix} that is none of {@code known} nor under one of {@code open}
+     * prefixes: a misspelt name would otherwise be ignored silently.
+     */
+    static void known(Map<String, String> params, String prefix, List<String> known, String... open) {
+        for (String name : params.keySet()) {
+            if (name.startsWith(prefix) && !known.contains(name)
+                    && Arrays.stream(open).noneMatch(name::startsWith)) {
+                throw new IllegalArgumentException("unknown init-param " + name + " (known: "
+                        + String.join(", ", known) + (open.length > 0 ? ", " + String.join("*, ", open) + "*" : "")
+                        + ")");
+            }
+        }
+    }
+
     /** The failure for a param whose value is not what it must be. */
     static IllegalArgumentException bad(String name, String value, String expected) {
         return new IllegalArgumentException("init-param " + name + " must be " + expected + ", not "

@@ -65,6 +65,7 @@ public final class TrustedProxies implements GatewayApplication {
     /** From web.xml; a bad address, hop count or header name fails here, naming the param. */
     public TrustedProxies(GatewayApplication next, Map<String, String> params) {
         this.next = next;
+        Params.known(params, "proxies.", List.of(TRUSTED, HOPS, HEADERS));
         List<AddressRange> ranges = new ArrayList<>();
         for (String item : Params.list(params, TRUSTED)) {
             ranges.add(AddressRange.parse(TRUSTED, item));

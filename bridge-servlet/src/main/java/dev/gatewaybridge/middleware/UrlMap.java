@@ -45,6 +45,7 @@ public final class UrlMap implements GatewayApplication, AutoCloseable {
 
     /** From web.xml: the mounts and fallback named in {@code params}. */
     public UrlMap(GatewayApplication next, Map<String, String> params) {
+        Params.known(params, "urlmap.", List.of(FALLBACK));
         Map<String, String> classes = Params.withPrefix(params, MOUNT_PREFIX);
         classes.keySet().forEach(prefix -> checkPrefix(MOUNT_PREFIX, prefix));
         Map<String, GatewayApplication> apps = new LinkedHashMap<>();

@@ -62,6 +62,7 @@ public final class Validator implements GatewayApplication {
     }
 
     private static Mode mode(Map<String, String> params) {
+        Params.known(params, "validator.", List.of(MODE));
         String value = Params.get(params, MODE, "strict");
         return switch (value.toLowerCase(Locale.ROOT)) {
             case "strict" -> Mode.STRICT;

@@ -76,6 +76,7 @@ public final class XsltFilter implements GatewayApplication {
     /** From web.xml params; a missing or broken stylesheet fails here, naming the file and line. */
     public XsltFilter(GatewayApplication next, Map<String, String> params) {
         this.next = next;
+        Params.known(params, "xslt.", List.of(STYLESHEET, CONTENT_TYPES, OUTPUT_CONTENT_TYPE, MAX_BYTES), PARAM_PREFIX);
         String location = Params.require(params, STYLESHEET);
         this.templates = compile(location, Params.read(STYLESHEET, location));
         List<String> types = Params.list(params, CONTENT_TYPES);

@@ -58,6 +58,9 @@ class ValidatorTest {
         var e = assertThrows(IllegalArgumentException.class,
                 () -> new Validator(app, Map.of("validator.mode", "loud")));
         assertTrue(e.getMessage().contains("validator.mode") && e.getMessage().contains("\"loud\""), e.getMessage());
+        var typo = assertThrows(IllegalArgumentException.class,
+                () -> new Validator(app, Map.of("validator.mdoe", "report")));
+        assertTrue(typo.getMessage().contains("validator.mdoe"), typo.getMessage());
     }
 
     @Test
