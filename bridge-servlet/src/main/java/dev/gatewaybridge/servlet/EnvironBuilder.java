@@ -135,7 +135,7 @@ final class EnvironBuilder {
     private void putWsgi(Map<String, Object> env, HttpServletRequest request) {
         env.put(WSGI_VERSION, VERSION);
         env.put(WSGI_URL_SCHEME, request.getScheme());
-        env.put(WSGI_INPUT, new ServletInput(request));
+        env.put(WSGI_INPUT, new ServletInput(request, request.getContentLengthLong()));
         env.put(WSGI_INPUT_TERMINATED, Boolean.TRUE);
         env.put(WSGI_ERRORS, new PrintWriter(new LogWriter(context, logPrefix), true));
         env.put(WSGI_MULTITHREAD, config.multithread());
