@@ -112,7 +112,8 @@ final class ConnectionPool implements FastCgiConnection.Owner, AutoCloseable {
     private FastCgiConnection freeConnection() {
         for (int i = connections.size() - 1; i >= 0; i--) {
             FastCgiConnection c = connections.get(i);
-            if (c.isUsable() && c.active < requestsPerConnection && c.exchanges() < requestsPerConnection) {
+            if (c.isUsable() && c.active < requestsPerConnection && c.exchanges() < requestsPerConnection
+                    && c.stillOpen()) { // a closed one leaves the list (from index i: the loop goes down)
                 connections.remove(i);
                 connections.add(c);
                 return c;
@@ -131,7 +132,9 @@ final class ConnectionPool implements FastCgiConnection.Owner, AutoCloseable {
                 if (!learned) {
                     learn();
                 }
-                connection = FastCgiConnection.open(backend.address(), settings.connectMillis(), this);
+                // Not multiplexed: the request thread reads its own answer (no hand-off per response).
+                connection = FastCgiConnection.open(backend.address(), settings.connectMillis(), this,
+                        requestsPerConnection == 1, settings.readMillis());
             } finally {
                 lock.lock();
             }

@@ -32,8 +32,10 @@ final class Exchange {
     private record Failure(Exception cause) implements Event {
     }
 
-    // 16 chunks of at most 64 KiB: up to 1 MiB in flight per request.
-    private final BlockingQueue<Event> events = new ArrayBlockingQueue<>(16);
+    // Threaded: 16 chunks of at most 64 KiB, up to 1 MiB in flight per request. Inline: the request thread
+    // fills it itself, one read (64 KiB) at a time and only when it is empty, so it cannot grow further.
+    private final BlockingQueue<Event> events;
+    private final FastCgiConnection connection;
     private final ByteArrayOutputStream stderrLine = new ByteArrayOutputStream();
     private final PrintWriter errors;
     final int requestId;
@@ -44,9 +46,12 @@ final class Exchange {
     volatile long abortedAt;
     private End end;
 
-    Exchange(int requestId, PrintWriter errors) {
+    Exchange(int requestId, PrintWriter errors, FastCgiConnection connection) {
         this.requestId = requestId;
         this.errors = errors;
+        this.connection = connection;
+        this.events = connection != null && connection.inline ? new java.util.concurrent.LinkedBlockingQueue<>()
+                : new ArrayBlockingQueue<>(16);
     }
 
     // ---- reader-thread side ----
@@ -137,7 +142,8 @@ final class Exchange {
         }
         Event event;
         try {
-            event = events.poll(timeoutMillis, TimeUnit.MILLISECONDS);
+            event = connection != null && connection.inline ? pumpNext(timeoutMillis)
+                    : events.poll(timeoutMillis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted waiting for FastCGI backend " + backend);
@@ -161,6 +167,19 @@ final class Exchange {
             throw io;
         }
         throw (RuntimeException) cause;
+    }
+
+    /** Inline: reads the connection in this thread until an event is there, or the timeout passes. */
+    private Event pumpNext(long timeoutMillis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        Event event;
+        while ((event = events.poll()) == null) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0 || !connection.pump(left)) {
+                return events.poll();
+            }
+        }
+        return event;
     }
 
     /** The FCGI_END_REQUEST appStatus, once {@link #next} returned null. */

@@ -49,7 +49,19 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
     private final CompletableFuture<Map<String, String>> values = new CompletableFuture<>();
     private final RecordParser parser = new RecordParser(this);
     private final Owner owner;
+    /** The reader thread, or null when the request thread reads its own answer (see {@link #inline}). */
     private final Thread reader;
+    /**
+     * One request at a time, read by the request thread itself: no hand-off between threads per response.
+     * The channel is then non-blocking, every wait bounded on a selector; an idle connection is checked
+     * for a close by the backend when taken from the pool ({@link #stillOpen()}).
+     */
+    final boolean inline;
+    private final long stallMillis;
+    private Selector selector;
+    private final ByteBuffer readBuffer;
+    private boolean releasePending;
+    private final java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean closed;
     private volatile boolean retiring;
     // Guarded by the pool's lock.
@@ -59,26 +71,43 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
     long idleSince = System.nanoTime();
     boolean reused;
 
-    private FastCgiConnection(String backend, SocketChannel channel, Owner owner) {
+    private FastCgiConnection(String backend, SocketChannel channel, Owner owner, boolean inline, long stallMillis) {
         this.backend = backend;
         this.channel = channel;
         this.owner = owner;
-        this.writer = new RecordWriter(new BufferedOutputStream(channelOutput(channel), 16 * 1024));
-        this.reader = new Thread(this::readLoop, "fastcgi-reader " + backend);
-        reader.setDaemon(true);
+        this.inline = inline;
+        this.stallMillis = stallMillis;
+        this.writer = new RecordWriter(new BufferedOutputStream(channelOutput(), 16 * 1024));
+        this.readBuffer = inline ? ByteBuffer.allocate(64 * 1024) : null;
+        this.reader = inline ? null : new Thread(this::readLoop, "fastcgi-reader " + backend);
+        if (reader != null) {
+            reader.setDaemon(true);
+        }
     }
 
     /** Connects to {@code address} within {@code timeoutMillis} and starts the reader thread. */
     static FastCgiConnection open(BackendAddress address, long timeoutMillis, Owner owner) throws IOException {
+        return open(address, timeoutMillis, owner, false, 0);
+    }
+
+    /**
+     * Connects to {@code address} within {@code timeoutMillis}; {@code inline}: read by the request thread,
+     * each read or write stall bounded by {@code stallMillis}; else with a reader thread.
+     */
+    static FastCgiConnection open(BackendAddress address, long timeoutMillis, Owner owner, boolean inline,
+            long stallMillis) throws IOException {
         SocketChannel channel = address.openChannel();
         try {
             connect(channel, address, timeoutMillis);
+            channel.configureBlocking(!inline);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
         }
-        FastCgiConnection connection = new FastCgiConnection(address.toString(), channel, owner);
-        connection.reader.start();
+        FastCgiConnection connection = new FastCgiConnection(address.toString(), channel, owner, inline, stallMillis);
+        if (connection.reader != null) {
+            connection.reader.start();
+        }
         return connection;
     }
 
@@ -96,7 +125,6 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
                 channel.finishConnect();
             }
         }
-        channel.configureBlocking(true);
     }
 
     boolean isOpen() {
@@ -121,7 +149,7 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
      */
     Exchange begin(int role, boolean keepConn, List<Param> params, byte[] body, PrintWriter errors)
             throws IOException {
-        Exchange exchange = new Exchange(freeRequestId(), errors);
+        Exchange exchange = new Exchange(freeRequestId(), errors, this);
         exchanges.put(exchange.requestId, exchange);
         write(() -> {
             writer.beginRequest(exchange.requestId, role, keepConn);
@@ -166,6 +194,16 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
             return;
         }
         exchange.abortedAt = System.nanoTime();
+        if (inline) {
+            // Nobody reads this connection once its request is given up: send the abort, then close it.
+            try {
+                write(() -> writer.abortRequest(exchange.requestId));
+            } catch (IOException e) {
+                // closing anyway
+            }
+            close();
+            return;
+        }
         if (!multiplexed) {
             // A backend that does not multiplex (php-fpm) reads no records while its script runs and would
             // take a late FCGI_ABORT_REQUEST for the start of the next request: no request follows this one.
@@ -235,8 +273,11 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
 
     /** The connection is finished: every request still on it fails, the owner drops it. */
     private void failAll(Exception e) {
+        if (!failed.compareAndSet(false, true)) {
+            return;
+        }
         boolean wasOpen = !closed;
-        close();
+        closeChannel();
         owner.released(this); // out of the pool before any request thread hears of the failure
         values.complete(Map.of());
         boolean pending = false;
@@ -286,8 +327,13 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
         if (retiring && exchanges.isEmpty()) {
             close();
         }
-        // Free the slot before the request thread learns of the end: its next request may take this connection.
-        owner.released(this);
+        if (inline) {
+            // The request thread is inside pump(): hand the connection back when it is out of the parser.
+            releasePending = true;
+        } else {
+            // Free the slot before the request thread learns of the end: its next request may take this connection.
+            owner.released(this);
+        }
         exchange.end(appStatus, protocolStatus);
     }
 
@@ -314,9 +360,16 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
         return exchange;
     }
 
-    /** Closes the socket; the reader thread ends and fails what is left. */
+    /** Closes the socket; what is left on it fails (the reader thread does it, or this call when inline). */
     @Override
     public void close() {
+        closeChannel();
+        if (inline) {
+            failAll(new IOException("FastCGI connection to " + backend + " closed"));
+        }
+    }
+
+    private void closeChannel() {
         if (closed) {
             return;
         }
@@ -326,6 +379,97 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
         } catch (IOException e) {
             // closing: nothing to tell anyone
         }
+        Selector s = selector;
+        if (s != null) {
+            s.wakeup();
+            try {
+                s.close();
+            } catch (IOException e) {
+                // closing
+            }
+        }
+    }
+
+    // ---- inline reading (request thread) ----
+
+    /**
+     * Reads what the backend sent, waiting up to {@code timeoutMillis}, and parses it (events land in the
+     * exchange). False if nothing came in time. A close or a protocol fault fails the exchange.
+     */
+    boolean pump(long timeoutMillis) {
+        try {
+            readBuffer.clear();
+            int n = channel.read(readBuffer);
+            if (n == 0) {
+                if (!await(SelectionKey.OP_READ, timeoutMillis)) {
+                    return false;
+                }
+                n = channel.read(readBuffer);
+            }
+            if (n < 0) {
+                parser.finish();
+                throw new EOFException("FastCGI backend " + backend + " closed the connection");
+            }
+            parser.feed(readBuffer.array(), 0, n);
+        } catch (Exception e) {
+            failAll(e);
+        } finally {
+            if (releasePending) {
+                releasePending = false;
+                owner.released(this);
+            }
+        }
+        return true;
+    }
+
+    /**
+     * For an idle inline connection taken from the pool: false if the backend closed it (or sent bytes no
+     * request asked for), and then it is closed.
+     */
+    boolean stillOpen() {
+        if (closed) {
+            return false;
+        }
+        if (!inline) {
+            return true;
+        }
+        try {
+            readBuffer.clear();
+            int n = channel.read(readBuffer);
+            if (n == 0) {
+                return true;
+            }
+            if (n > 0) {
+                LOG.log(System.Logger.Level.WARNING, "FastCGI backend " + backend + " sent " + n
+                        + " bytes on an idle connection; closing it");
+            }
+        } catch (IOException e) {
+            // reset: closed
+        }
+        close();
+        return false;
+    }
+
+    /** Waits until the channel is ready for {@code op}, at most {@code millis}; false on timeout. */
+    private boolean await(int op, long millis) throws IOException {
+        if (selector == null) {
+            selector = Selector.open();
+        }
+        SelectionKey key = channel.keyFor(selector);
+        if (key == null) {
+            key = channel.register(selector, op);
+        } else {
+            key.interestOps(op);
+        }
+        if (closed) {
+            throw new IOException("FastCGI connection to " + backend + " is closed");
+        }
+        int ready = selector.select(Math.max(1, millis));
+        selector.selectedKeys().clear();
+        if (closed) {
+            throw new IOException("FastCGI connection to " + backend + " is closed");
+        }
+        return ready > 0;
     }
 
     /** Whether a request aborted more than {@code readTimeoutMillis} ago still has no FCGI_END_REQUEST. */
@@ -341,11 +485,16 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
 
     /** Waits for the reader thread to end (tests, shutdown). */
     void join(long millis) throws InterruptedException {
-        reader.join(millis);
+        if (reader != null) {
+            reader.join(millis);
+        }
     }
 
-    /** Writes go straight to the channel: Channels.newOutputStream would share a lock with reads (JDK < 21). */
-    private static OutputStream channelOutput(SocketChannel channel) {
+    /**
+     * Writes go straight to the channel (Channels.newOutputStream would share a lock with reads, JDK < 21); on
+     * a non-blocking channel each stall is bounded by the stall timeout.
+     */
+    private OutputStream channelOutput() {
         return new OutputStream() {
             @Override
             public void write(int b) throws IOException {
@@ -356,7 +505,10 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
             public void write(byte[] b, int off, int len) throws IOException {
                 ByteBuffer buffer = ByteBuffer.wrap(b, off, len);
                 while (buffer.hasRemaining()) {
-                    channel.write(buffer);
+                    if (channel.write(buffer) == 0 && !await(SelectionKey.OP_WRITE, stallMillis)) {
+                        throw new SocketTimeoutException("FastCGI backend " + backend + " took no request bytes for "
+                                + stallMillis + " ms");
+                    }
                 }
             }
         };

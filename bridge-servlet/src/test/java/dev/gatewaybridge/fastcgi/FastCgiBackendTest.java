@@ -44,9 +44,10 @@ class FastCgiBackendTest {
         CyclicBarrier allThree = new CyclicBarrier(3);
         Map<String, String> values = Map.of(FCGI_MAX_CONNS, "1", FCGI_MAX_REQS, "10", FCGI_MPXS_CONNS, "1");
         try (TestBackend backend = new TestBackend(values, true, (r, out) -> {
-            allThree.await(5, TimeUnit.SECONDS); // only passes if three requests are in flight together
+            allThree.await(20, TimeUnit.SECONDS); // only passes if three requests are in flight together
             out.stdout(OK + "id " + r.id()).end();
-        }); FastCgiApplication fcgi = app(backend.backend()).build()) {
+        }); FastCgiApplication fcgi = app(backend.backend()).connectTimeout(Duration.ofSeconds(10))
+                .readTimeout(Duration.ofSeconds(20)).build()) {
             ExecutorService pool = Executors.newFixedThreadPool(3);
             try {
                 List<Future<Call>> calls = new ArrayList<>();
@@ -55,7 +56,7 @@ class FastCgiBackendTest {
                 }
                 List<String> bodies = new ArrayList<>();
                 for (Future<Call> f : calls) {
-                    bodies.add(f.get(10, TimeUnit.SECONDS).text());
+                    bodies.add(f.get(30, TimeUnit.SECONDS).text());
                 }
                 assertEquals(List.of("id 1", "id 2", "id 3"), bodies.stream().sorted().toList());
             } finally {
