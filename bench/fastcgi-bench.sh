@@ -101,31 +101,46 @@ java -cp "$CP" bench/fastcgi/BenchServer.java hello "$HELLO" - - 0 > "$WORK/hell
 wait_port "$BRIDGE"; wait_port "$PROXY"; wait_port "$BRIDGE_CGI"; wait_port "$HELLO"
 
 for path in hello.php keepalive/hello.php cgi/hello.php; do check "http://127.0.0.1:$NGINX/$path"; done
-# One front end at a time; each lets its kept-alive connections to php-fpm go after 1 s idle, so the next one
-# finds free children (a php-fpm child serves one kept-alive connection for its whole life).
-measure() {
-    check "$1"
-    wrk -t2 -c"$CONNS" -d5s "$1" > /dev/null   # warm-up (JIT for the JVM ones)
-    sleep 2
-    local r; r=$(rps "$1")
-    sleep 2
-    echo "$r"
-}
-echo "FastCGI bench: $(date -u +%FT%TZ), $(nproc) cores, php-fpm pm=static x$CHILDREN, wrk -t2 -c$CONNS -d${SECONDS_PER_RUN}s"
-N=$(measure "http://127.0.0.1:$NGINX/hello.php")
-NK=$(measure "http://127.0.0.1:$NGINX/keepalive/hello.php")
-B=$(measure "http://127.0.0.1:$BRIDGE/hello.php")
-P=$(measure "http://127.0.0.1:$PROXY/hello.php")
-H=$(measure "http://127.0.0.1:$HELLO/hello.php")
-C=$(measure "http://127.0.0.1:$NGINX/cgi/hello.php")
-BC=$(measure "http://127.0.0.1:$BRIDGE_CGI/hello.php")
+# One front end at a time, in ROUNDS interleaved rounds (the machine is shared: load drifts, so every front end
+# gets a turn in every round and the median counts). Each lets its kept-alive connections to php-fpm go after
+# 1 s idle, so the next one finds free children (a php-fpm child serves one kept-alive connection for its life).
+ROUNDS=${ROUNDS:-3}
+declare -A URL=(
+    [nginx]="http://127.0.0.1:$NGINX/hello.php"
+    [nginx-keepalive]="http://127.0.0.1:$NGINX/keepalive/hello.php"
+    [bridge]="http://127.0.0.1:$BRIDGE/hello.php"
+    [jetty-proxy]="http://127.0.0.1:$PROXY/hello.php"
+    [ceiling]="http://127.0.0.1:$HELLO/hello.php"
+    [nginx-cgi]="http://127.0.0.1:$NGINX/cgi/hello.php"
+    [bridge-cgi]="http://127.0.0.1:$BRIDGE_CGI/hello.php"
+)
+ORDER=(nginx nginx-keepalive bridge jetty-proxy ceiling nginx-cgi bridge-cgi)
+for name in "${ORDER[@]}"; do
+    check "${URL[$name]}"
+    wrk -t2 -c"$CONNS" -d5s "${URL[$name]}" > /dev/null   # warm-up (JIT for the JVM ones)
+    sleep 1.5
+done
+echo "FastCGI bench: $(date -u +%FT%TZ), $(nproc) cores, php-fpm pm=static x$CHILDREN, wrk -t2 -c$CONNS -d${SECONDS_PER_RUN}s, median of $ROUNDS interleaved rounds"
+declare -A RUNS
+for round in $(seq "$ROUNDS"); do
+    for name in "${ORDER[@]}"; do
+        RUNS[$name]="${RUNS[$name]:-} $(rps "${URL[$name]}")"
+        sleep 1.5
+    done
+done
+median() { python3 -c "import statistics,sys; print(f'{statistics.median(float(x) for x in sys.argv[1:]):.0f}')" $1; }
+declare -A MED
+for name in "${ORDER[@]}"; do MED[$name]=$(median "${RUNS[$name]}"); done
 ratio() { python3 -c "print(f'{$1/$2:.2f}' if $2 else 'n/a')"; }
-printf '%-56s %10s %8s\n' "front end -> backend" "req/s" "x nginx"
-printf '%-56s %10s %8s\n' "nginx fastcgi_pass -> php-fpm (no keep-alive)" "$N" "1.00"
-printf '%-56s %10s %8s\n' "nginx fastcgi_pass keepalive -> php-fpm" "$NK" "$(ratio "$NK" "$N")"
-printf '%-56s %10s %8s\n' "bridge: Jetty+GatewayServlet+FastCgiApplication -> php-fpm" "$B" "$(ratio "$B" "$N")"
-printf '%-56s %10s %8s\n' "Jetty 12.1.10 core FastCGIProxyHandler -> php-fpm" "$P" "$(ratio "$P" "$N")"
-printf '%-56s %10s %8s\n' "(ceiling) Jetty+GatewayServlet, same page from Java" "$H" "$(ratio "$H" "$N")"
-printf '%-56s %10s %8s\n' "nginx -> fcgiwrap -> php-cgi (CGI: fork per request)" "$C" "$(ratio "$C" "$N")"
-printf '%-56s %10s %8s\n' "bridge -> fcgiwrap -> php-cgi (CGI: fork per request)" "$BC" "$(ratio "$BC" "$N")"
-echo "bridge vs Jetty proxy: $(ratio "$B" "$P")x; FastCGI over CGI, same page: nginx $(ratio "$N" "$C")x, bridge $(ratio "$B" "$BC")x"
+row() { printf '%-58s %8s %7s   %s\n' "$1" "${MED[$2]}" "$(ratio "${MED[$2]}" "${MED[nginx]}")" "${RUNS[$2]}"; }
+printf '%-58s %8s %7s   %s\n' "front end -> backend" "req/s" "x nginx" "(each round)"
+row "nginx fastcgi_pass -> php-fpm (no keep-alive)" nginx
+row "nginx fastcgi_pass keepalive -> php-fpm" nginx-keepalive
+row "bridge: Jetty+GatewayServlet+FastCgiApplication -> php-fpm" bridge
+row "Jetty 12.1.10 core FastCGIProxyHandler -> php-fpm" jetty-proxy
+row "(ceiling) Jetty+GatewayServlet, same page from Java" ceiling
+row "nginx -> fcgiwrap -> php-cgi (CGI: fork per request)" nginx-cgi
+row "bridge -> fcgiwrap -> php-cgi (CGI: fork per request)" bridge-cgi
+echo "bridge vs Jetty proxy: $(ratio "${MED[bridge]}" "${MED[jetty-proxy]}")x;" \
+     "FastCGI over CGI, same page: nginx $(ratio "${MED[nginx]}" "${MED[nginx-cgi]}")x," \
+     "bridge $(ratio "${MED[bridge]}" "${MED[bridge-cgi]}")x"

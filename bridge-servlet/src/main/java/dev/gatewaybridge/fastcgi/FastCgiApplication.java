@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.time.Duration;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -104,11 +104,14 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
         for (Backend b : settings.backends().backends()) {
             pools.put(b, new ConnectionPool(b, settings));
         }
-        this.upkeep = Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "fastcgi-upkeep " + settings.backends().backends());
             t.setDaemon(true);
             return t;
         });
+        // Every request schedules a watchdog and cancels it when done: cancelled ones must not pile up.
+        executor.setRemoveOnCancelPolicy(true);
+        this.upkeep = executor;
         long every = Math.max(100, Math.min(1000, settings.idleTimeout().toMillis() / 2));
         upkeep.scheduleWithFixedDelay(() -> pools.values().forEach(ConnectionPool::sweep), every, every,
                 TimeUnit.MILLISECONDS);
@@ -173,17 +176,17 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
                 .acquire(b -> pools.get(b).acquire(settings.connectMillis()));
         FastCgiConnection connection = lease.value();
         boolean reused = connection.reused;
-        Exchange exchange = null;
+        Response response = null;
         try {
-            exchange = connection.begin(role, settings.keepConn(), p, body.bytes, errors);
-            Response response = new Response(lease, exchange, reused, deadline);
+            Exchange exchange = connection.begin(role, settings.keepConn(), p, body.bytes, errors);
+            response = new Response(lease, exchange, reused, deadline); // its watchdog also bounds the upload
             if (!body.replayable()) {
                 body.send(connection, exchange);
             }
             return response;
         } catch (IOException | RuntimeException e) {
-            if (exchange != null) {
-                connection.abort(exchange);
+            if (response != null) {
+                response.finish();
             }
             connection.close();
             lease.close();

@@ -35,8 +35,8 @@ class FastCgiBackendTest {
     private static final String OK = "Content-Type: text/plain\r\n\r\n";
 
     private static FastCgiApplication.Builder app(String... backends) {
-        return FastCgiApplication.builder().backends(backends).connectTimeout(Duration.ofSeconds(1))
-                .readTimeout(Duration.ofSeconds(2));
+        return FastCgiApplication.builder().backends(backends).connectTimeout(Duration.ofSeconds(5))
+                .readTimeout(Duration.ofSeconds(10));
     }
 
     @Test
