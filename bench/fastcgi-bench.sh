@@ -10,8 +10,11 @@ CONNS=${2:-16}
 CHILDREN=4
 WORK=$(mktemp -d /tmp/fastcgi-bench.XXXXXX)
 PIDS=()
-stop_all() {  # children first: fcgiwrap's preforked children outlive their parent
-    for p in "${PIDS[@]}"; do pkill -P "$p" 2>/dev/null || true; kill "$p" 2>/dev/null || true; done
+stop_all() {  # fcgiwrap's preforked children outlive their parent, which replaces any killed before it
+    for p in "${PIDS[@]}"; do
+        kids=$(pgrep -P "$p" || true); kill "$p" 2>/dev/null || true
+        [ -n "$kids" ] && kill $kids 2>/dev/null || true
+    done
     wait 2>/dev/null || true
 }
 cleanup() { stop_all; rm -rf "$WORK"; }

@@ -71,10 +71,18 @@ class FastCgiFcgiwrapTest {
             app.close();
         }
         if (fcgiwrap != null) {
-            fcgiwrap.descendants().forEach(ProcessHandle::destroy);
+            // The parent first: it would replace children killed before it; then the children it leaves.
+            java.util.List<ProcessHandle> children = fcgiwrap.descendants().toList();
             fcgiwrap.destroy();
             if (!fcgiwrap.waitFor(10, TimeUnit.SECONDS)) {
                 fcgiwrap.destroyForcibly();
+            }
+            children.forEach(ProcessHandle::destroy);
+            for (ProcessHandle child : children) {
+                child.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> {
+                    child.destroyForcibly();
+                    return child;
+                }).join();
             }
         }
     }
