@@ -206,8 +206,10 @@ final class ConnectionPool implements FastCgiConnection.Owner, AutoCloseable {
                 busy -= connection.active;
                 connection.active = 0;
                 connections.remove(connection);
+                changed.signalAll();
+            } else {
+                changed.signal(); // one slot: one waiter, not a herd of them racing for it
             }
-            changed.signalAll();
         } finally {
             lock.unlock();
         }
