@@ -39,6 +39,9 @@ public final class UwsgiRig implements AutoCloseable {
         }
     }
 
+    /** Worker processes: enough that a test's slow request does not starve the next one. */
+    public static final int PROCESSES = 4;
+
     private final Process process;
     private final int port;
     private final Path unixSocket;
@@ -53,7 +56,7 @@ public final class UwsgiRig implements AutoCloseable {
 
     /**
      * Writes {@code files} (name → content) into {@code dir} and starts uWSGI serving {@code wsgiFile} with
-     * 2 worker processes, on a TCP port and the Unix socket {@code dir/uwsgi.sock}. {@code extraIni} lines
+     * {@value #PROCESSES} worker processes, on a TCP port and the Unix socket {@code dir/uwsgi.sock}. {@code extraIni} lines
      * are added to the config (e.g. {@code "env = DJANGO_SETTINGS_MODULE=site.settings"}).
      */
     public static UwsgiRig start(Path dir, Protocol protocol, Map<String, String> files, String wsgiFile,
@@ -74,7 +77,7 @@ public final class UwsgiRig implements AutoCloseable {
             List<String> ini = new ArrayList<>(List.of("[uwsgi]", "plugins = python3",
                     protocol.option + " = 127.0.0.1:" + port, protocol.option + " = " + sock,
                     "chdir = " + dir, "pythonpath = " + dir, "wsgi-file = " + dir.resolve(wsgiFile),
-                    "master = true", "die-on-term = true", "processes = 2", "need-app = true",
+                    "master = true", "die-on-term = true", "processes = " + PROCESSES, "need-app = true",
                     "buffer-size = 32768", "disable-logging = true", "logto = " + log));
             ini.addAll(List.of(extraIni));
             Path config = dir.resolve("uwsgi.ini");
@@ -123,7 +126,7 @@ public final class UwsgiRig implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IllegalStateException("uWSGI exited with " + process.exitValue() + ":\n" + log());
             }
-            if (accepts() && log().contains("spawned uWSGI worker 2")) {
+            if (accepts() && log().contains("spawned uWSGI worker " + PROCESSES)) {
                 return;
             }
             sleep(50);
