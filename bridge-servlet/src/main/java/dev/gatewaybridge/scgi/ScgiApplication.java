@@ -17,6 +17,7 @@ import dev.gatewaybridge.cgi.CgiResponse;
 import dev.gatewaybridge.cgi.CgiResponseParser;
 import dev.gatewaybridge.upstream.BackendAddress;
 import dev.gatewaybridge.upstream.BackendSet;
+import dev.gatewaybridge.upstream.BackendTimeoutException;
 import dev.gatewaybridge.upstream.BackendUnavailableException;
 import dev.gatewaybridge.upstream.ConfigReader;
 import dev.gatewaybridge.upstream.Connection;
@@ -143,6 +144,9 @@ public final class ScgiApplication implements GatewayApplication, AutoCloseable 
             out.flush();
         } catch (BackendWriteException e) {
             throw broken(lease, "reading the request", e.getCause());
+        } catch (BackendTimeoutException e) {
+            lease.failed(); // a backend that stops reading counts against it, as one that stops answering
+            throw e;
         }
         return new BufferedInputStream(c.input(), 16 * 1024);
     }

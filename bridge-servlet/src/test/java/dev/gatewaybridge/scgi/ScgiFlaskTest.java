@@ -250,14 +250,18 @@ class ScgiFlaskTest {
 
     @Test
     void manyRequestsLeaveNoConnectionOrDescriptorBehind() throws Exception {
-        get(jetty, "/ctx/"); // warm up: the container's own descriptors
+        for (int i = 0; i < 50; i++) {
+            get(jetty, "/ctx/"); // warm up: the container's own descriptors and threads
+        }
         long before = openDescriptors();
-        for (int i = 0; i < 300; i++) {
+        int threadsBefore = Thread.activeCount();
+        for (int i = 0; i < 1000; i++) {
             assertEquals(200, get(jetty, "/ctx/").statusCode());
         }
         assertEquals(0, scgi.backends().backends().get(0).inFlight());
         long after = openDescriptors();
         assertTrue(after - before < 20, "descriptors " + before + " -> " + after);
+        assertTrue(Thread.activeCount() - threadsBefore < 10, "threads " + threadsBefore + " -> " + Thread.activeCount());
     }
 
     static long openDescriptors() throws Exception {

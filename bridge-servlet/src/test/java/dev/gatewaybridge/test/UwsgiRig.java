@@ -46,12 +46,16 @@ public final class UwsgiRig implements AutoCloseable {
     private final int port;
     private final Path unixSocket;
     private final Path log;
+    private final Path config;
+    private final Path binary;
 
-    private UwsgiRig(Process process, int port, Path unixSocket, Path log) {
+    private UwsgiRig(Path binary, Process process, int port, Path unixSocket, Path log, Path config) {
+        this.binary = binary;
         this.process = process;
         this.port = port;
         this.unixSocket = unixSocket;
         this.log = log;
+        this.config = config;
     }
 
     /**
@@ -82,11 +86,29 @@ public final class UwsgiRig implements AutoCloseable {
             ini.addAll(List.of(extraIni));
             Path config = dir.resolve("uwsgi.ini");
             Files.write(config, ini);
-            Process process = new ProcessBuilder(uwsgi.toString(), "--ini", config.toString())
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("uwsgi.out").toFile()).start();
-            UwsgiRig rig = new UwsgiRig(process, port, sock, log);
-            rig.awaitReady();
-            return rig;
+            return launch(uwsgi, config, port, sock, log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static UwsgiRig launch(Path binary, Path config, int port, Path sock, Path log) throws IOException {
+        Process process = new ProcessBuilder(binary.toString(), "--ini", config.toString()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(config.resolveSibling("uwsgi.out").toFile())).start();
+        UwsgiRig rig = new UwsgiRig(binary, process, port, sock, log, config);
+        rig.awaitReady();
+        return rig;
+    }
+
+    /**
+     * Stops this uWSGI and starts it again with the same config, port and socket (a backend restart);
+     * use the returned rig from then on.
+     */
+    public UwsgiRig restart() {
+        close();
+        try {
+            Files.deleteIfExists(log);
+            return launch(binary, config, port, unixSocket, log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
