@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.gatewaybridge.api.GatewayApplication;
+import dev.gatewaybridge.api.HttpStatusException;
 import dev.gatewaybridge.api.StartResponse;
 import dev.gatewaybridge.cgi.BadGatewayException;
 import dev.gatewaybridge.cgi.CgiResponse;
@@ -37,7 +38,7 @@ import dev.gatewaybridge.upstream.Timeouts;
  * it cleanly), though without a Content-Length an SCGI client cannot tell a crash from an end.
  *
  * <p>Configured by init-params ({@link #ScgiApplication(Map)}, names below, all under {@code scgi.}) or by
- * {@link #builder()}. Close it to refuse further requests; in-flight ones finish.
+ * {@link #builder()}. Close it to refuse further requests (503); in-flight ones finish.
  */
 public final class ScgiApplication implements GatewayApplication, AutoCloseable {
 
@@ -112,7 +113,7 @@ public final class ScgiApplication implements GatewayApplication, AutoCloseable 
     @Override
     public Iterable<byte[]> call(Map<String, Object> environ, StartResponse startResponse) throws Exception {
         if (closed) {
-            throw new BackendUnavailableException("the SCGI bridge is closed");
+            throw new HttpStatusException(503, "the SCGI bridge is closed");
         }
         List<Param> vars = params.forRequest(environ);
         RequestBody body = RequestBody.of(environ, maxBufferedBody);
@@ -207,7 +208,7 @@ public final class ScgiApplication implements GatewayApplication, AutoCloseable 
         return n * unit;
     }
 
-    /** Refuses further requests (502); requests in flight finish. There is no pool to drain. */
+    /** Refuses further requests (503); requests in flight finish. There is no pool to drain. */
     @Override
     public void close() {
         closed = true;

@@ -168,6 +168,15 @@ class ScgiFaultTest {
     }
 
     @Test
+    void aClosedBridgeRefusesWith503() {
+        ScgiApplication app = bridge(uwsgi.tcpAddress()).build();
+        app.close();
+        var e = assertThrows(dev.gatewaybridge.api.HttpStatusException.class,
+                () -> app.call(new java.util.HashMap<>(Map.of("REQUEST_METHOD", "GET")), (s, h, x) -> null));
+        assertEquals(503, e.status());
+    }
+
+    @Test
     void badConfigurationFailsNamingTheParam() {
         var missing = assertThrows(IllegalArgumentException.class, () -> new ScgiApplication(Map.of()));
         assertTrue(missing.getMessage().contains(ScgiApplication.BACKENDS), missing.getMessage());
