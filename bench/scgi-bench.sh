@@ -68,8 +68,8 @@ check() { curl -fsS "http://127.0.0.1:$1/" | grep -q 'Hello, World!' || { echo "
 check "$NGINX_PORT"; check "$BRIDGE_PORT"
 
 rps() { wrk -t2 -c"$CONNECTIONS" -d"$1"s "http://127.0.0.1:$2/" | awk '/Requests\/sec/{print $2}'; }
-echo "warm-up (JIT) 10s each..."
-rps 10 "$BRIDGE_PORT" >/dev/null; rps 5 "$NGINX_PORT" >/dev/null
+echo "warm-up (JIT): bridge 25s, nginx 5s..."
+rps 25 "$BRIDGE_PORT" >/dev/null; rps 5 "$NGINX_PORT" >/dev/null
 
 echo "round nginx_rps bridge_rps bridge/nginx"
 for r in $(seq 1 "$ROUNDS"); do
