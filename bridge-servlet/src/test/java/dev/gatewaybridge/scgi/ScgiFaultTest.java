@@ -152,8 +152,6 @@ class ScgiFaultTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("GatewayServlet answers 500 'body is empty but Content-Length is 16' to HEAD; "
-            + "enable once Exchange accepts an empty body with Content-Length for HEAD (RFC 9110 §9.3.2)")
     void aHeadRequestGetsTheHeadersAndNoBody() {
         try (ServletContainer c = ServletContainer.jetty(bridge(uwsgi.tcpAddress()).build())) {
             try (RawHttp http = RawHttp.open(c.port())) {
