@@ -29,7 +29,6 @@ class FastCgiNginxDifferentialTest {
             "SERVER_SOFTWARE",      // nginx/1.x vs the servlet container's
             "SERVER_PORT",          // two servers, two ports
             "REMOTE_PORT",          // each client connection has its own
-            "SERVER_ADDR",          // nginx sends it; the environ has no such key, so the bridge does not
             "HTTP_CONTENT_LENGTH",  // nginx repeats Content-Length as HTTP_*; RFC 3875 §4.1.18 says not to
             "HTTP_CONTENT_TYPE");   // the same for Content-Type
 
