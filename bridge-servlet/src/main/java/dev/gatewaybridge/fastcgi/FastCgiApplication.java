@@ -84,6 +84,8 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
 
     /** Request bodies up to this size are read before sending, so a request can be retried on a fresh connection. */
     static final int REPLAYABLE_BODY = 64 * 1024;
+    /** The largest chunked request body buffered to learn its CONTENT_LENGTH (16 MiB). */
+    static final int MAX_CHUNKED_BODY = 16 * 1024 * 1024;
     private static final int MAX_ATTEMPTS = 3;
     private static final java.util.Set<String> AUTHORIZER_OMITS = java.util.Set.of("CONTENT_LENGTH", "PATH_INFO",
             "PATH_TRANSLATED", "SCRIPT_NAME");
@@ -141,12 +143,12 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
      * when its body could be kept.
      */
     Response forward(Map<String, Object> environ) throws IOException {
+        RequestBody body = RequestBody.of(environ); // first: a chunked body gets its CONTENT_LENGTH here
         List<Param> p = settings.params().forRequest(environ);
         if (role == FCGI_AUTHORIZER) {
             // §6.3: an Authorizer gets no CONTENT_LENGTH, PATH_INFO, PATH_TRANSLATED or SCRIPT_NAME.
             p = p.stream().filter(x -> !AUTHORIZER_OMITS.contains(x.name())).toList();
         }
-        RequestBody body = RequestBody.of(environ);
         long deadline = System.nanoTime() + settings.timeouts().total().toNanos();
         PrintWriter errors = environ.get(Environ.WSGI_ERRORS) instanceof PrintWriter w ? w : null;
         for (int attempt = 1; ; attempt++) {
@@ -321,8 +323,12 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
             } catch (NumberFormatException e) {
                 throw new HttpStatusException(400, "CONTENT_LENGTH is not a number: \"" + cl + "\"");
             }
-            if (length == 0 || length < 0 && !Boolean.TRUE.equals(environ.get(Environ.WSGI_INPUT_TERMINATED))) {
-                return new RequestBody(new byte[0], null, 0);
+            boolean chunked = environ.containsKey(Environ.httpKey("Transfer-Encoding"));
+            if (length == 0 || length < 0 && !chunked) {
+                return new RequestBody(new byte[0], null, 0); // no body (a GET): nothing to read
+            }
+            if (length < 0) {
+                return chunked(environ, in);
             }
             if (length > 0 && length <= REPLAYABLE_BODY) {
                 byte[] all = in.readNBytes((int) length);
@@ -333,6 +339,21 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
                 return new RequestBody(all, null, length);
             }
             return new RequestBody(null, in, length);
+        }
+
+        /**
+         * A chunked body has no length, and PHP reads none without CONTENT_LENGTH: it is read whole first
+         * and its length put in the environ, as nginx buffers one (up to {@link #MAX_CHUNKED_BODY}, else 413).
+         */
+        private static RequestBody chunked(Map<String, Object> environ, InputStream in) throws IOException {
+            byte[] all = in.readNBytes(MAX_CHUNKED_BODY + 1);
+            if (all.length > MAX_CHUNKED_BODY) {
+                throw new HttpStatusException(413, "chunked request body larger than " + MAX_CHUNKED_BODY
+                        + " bytes");
+            }
+            environ.put(Environ.CONTENT_LENGTH, Integer.toString(all.length));
+            return all.length <= REPLAYABLE_BODY ? new RequestBody(all, null, all.length)
+                    : new RequestBody(null, new java.io.ByteArrayInputStream(all), all.length);
         }
 
         boolean replayable() {

@@ -149,8 +149,7 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
      */
     Exchange begin(int role, boolean keepConn, List<Param> params, byte[] body, PrintWriter errors)
             throws IOException {
-        Exchange exchange = new Exchange(freeRequestId(), errors, this);
-        exchanges.put(exchange.requestId, exchange);
+        Exchange exchange = register(errors);
         write(() -> {
             writer.beginRequest(exchange.requestId, role, keepConn);
             writer.params(exchange.requestId, params);
@@ -162,11 +161,13 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
         return exchange;
     }
 
-    /** The lowest request id not in use: 1 unless multiplexing. */
-    private synchronized int freeRequestId() {
+    /** A new exchange under the lowest request id not in use (1 unless multiplexing), taken atomically. */
+    private synchronized Exchange register(PrintWriter errors) {
         for (int id = 1; id <= 0xffff; id++) {
             if (!exchanges.containsKey(id)) {
-                return id;
+                Exchange exchange = new Exchange(id, errors, this);
+                exchanges.put(id, exchange);
+                return exchange;
             }
         }
         throw new IllegalStateException("no free FastCGI request id on " + backend);

@@ -61,6 +61,21 @@ class FastCgiServletTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(ServletContainer.Kind.class)
+    void chunkedPostReachesPhpWithItsContentLength(ServletContainer.Kind kind) throws Exception {
+        try (PhpFpm fpm = PhpFpm.tcp(dir, "static", 1)
+                .page("form.php", "<?php echo $_SERVER['CONTENT_LENGTH'], ' ', $_POST['a'], $_POST['b'];").start();
+             FastCgiApplication app = php(fpm, 1).build();
+             ServletContainer c = ServletContainer.start(kind, app, "", "/*", java.util.Map.of())) {
+            RawHttp.Response r = RawHttp.exchange(c.port(), "POST /form.php HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n"
+                    + "Connection: close\r\n\r\n4\r\na=12\r\n5\r\n&b=34\r\n0\r\n\r\n");
+            assertEquals(200, r.status(), r.toString());
+            assertEquals("9 1234", r.text());
+        }
+    }
+
     @Test
     void backendKilledMidResponseGivesTheClientAnAbortedResponse() throws Exception {
         try (PhpFpm fpm = PhpFpm.tcp(dir, "static", 1)
