@@ -114,6 +114,28 @@ class FastCgiServletTest {
     }
 
     @Test
+    void clientThatLeavesMidResponseFreesTheOnlyConnectionForTheNextRequests() throws Exception {
+        try (PhpFpm fpm = PhpFpm.tcp(dir, "static", 1)
+                .page("stream.php", "<?php for ($i = 0; $i < 300; $i++) { echo str_repeat('y', 10000); flush(); usleep(20000); }")
+                .page("n.php", "<?php echo 'next ', $_GET['n'];").start();
+             FastCgiApplication app = php(fpm, 1).connectTimeout(Duration.ofSeconds(5)).build();
+             ServletContainer c = ServletContainer.jetty(app)) {
+            try (RawHttp http = RawHttp.open(c.port())) {
+                http.send("GET /stream.php HTTP/1.1\r\nHost: localhost\r\n\r\n");
+                assertEquals(200, http.readHead().status());
+                http.readBytes(20000);
+            } // the client leaves with most of the 3 MB unread
+            long start = System.nanoTime();
+            for (int i = 0; i < 5; i++) {
+                RawHttp.Response r = RawHttp.get(c.port(), "/n.php?n=" + i);
+                assertEquals("next " + i, r.text(), r.toString());
+            }
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "the slot came back at once");
+            assertEquals(0, app.pools().get(0).busy());
+        }
+    }
+
+    @Test
     void restartedBackendPoolRecoversWithNoFailedRequestOnceBack() throws Exception {
         try (PhpFpm fpm = PhpFpm.tcp(dir, "static", 2).page("n.php", "<?php echo $_GET['n'];").start();
              FastCgiApplication app = php(fpm, 2).build();
