@@ -47,25 +47,27 @@ public final class FastCgiAuthorizer implements GatewayApplication, AutoCloseabl
         Map<String, Object> ask = new HashMap<>(environ);
         ask.put(Environ.WSGI_INPUT, new ByteArrayInputStream(new byte[0]));
         ask.remove(Environ.CONTENT_LENGTH);
-        String[] status = new String[1];
-        @SuppressWarnings("unchecked")
-        List<Header>[] headers = new List[1];
+        List<Answer> answers = new java.util.ArrayList<>(1);
         Iterable<byte[]> answer = authorizer.call(ask, (s, h, e) -> {
-            status[0] = s;
-            headers[0] = h;
+            answers.add(new Answer(s, h));
             return data -> { };
         });
-        if (!status[0].startsWith("200")) {
-            startResponse.start(status[0], headers[0]);
+        Answer verdict = answers.get(answers.size() - 1);
+        if (!verdict.status().startsWith("200")) {
+            startResponse.start(verdict.status(), verdict.headers());
             return answer; // the authorizer's response is the client's
         }
         Bodies.close(answer);
-        for (Header h : headers[0]) {
+        for (Header h : verdict.headers()) {
             if (h.name().regionMatches(true, 0, VARIABLE, 0, VARIABLE.length())) {
                 addVariable(environ, h.name().substring(VARIABLE.length()), h.value());
             }
         }
         return next.call(environ, startResponse);
+    }
+
+    /** What the authorizer answered: status and headers. */
+    private record Answer(String status, List<Header> headers) {
     }
 
     private static void addVariable(Map<String, Object> environ, String name, String value) {
