@@ -143,8 +143,11 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
      * when its body could be kept.
      */
     Response forward(Map<String, Object> environ) throws IOException {
-        RequestBody body = RequestBody.of(environ); // first: a chunked body gets its CONTENT_LENGTH here
-        List<Param> p = settings.params().forRequest(environ);
+        List<Param> p = settings.params().forRequest(environ); // a bad path is a 400 before any body is read
+        RequestBody body = RequestBody.of(environ);
+        if (body.lengthLearned) {
+            p = settings.params().forRequest(environ); // a chunked body: now with its CONTENT_LENGTH
+        }
         if (role == FCGI_AUTHORIZER) {
             // §6.3: an Authorizer gets no CONTENT_LENGTH, PATH_INFO, PATH_TRANSLATED or SCRIPT_NAME.
             p = p.stream().filter(x -> !AUTHORIZER_OMITS.contains(x.name())).toList();
@@ -305,6 +308,8 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
     static final class RequestBody {
         /** The whole body when it is small enough to keep (then sent with the request's first write). */
         final byte[] bytes;
+        /** Whether CONTENT_LENGTH was put in the environ after reading a chunked body. */
+        boolean lengthLearned;
         private final InputStream input;
         private final long length;
 
@@ -352,8 +357,10 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
                         + " bytes");
             }
             environ.put(Environ.CONTENT_LENGTH, Integer.toString(all.length));
-            return all.length <= REPLAYABLE_BODY ? new RequestBody(all, null, all.length)
+            RequestBody body = all.length <= REPLAYABLE_BODY ? new RequestBody(all, null, all.length)
                     : new RequestBody(null, new java.io.ByteArrayInputStream(all), all.length);
+            body.lengthLearned = true;
+            return body;
         }
 
         boolean replayable() {
