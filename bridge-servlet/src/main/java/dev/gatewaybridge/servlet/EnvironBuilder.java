@@ -1,0 +1,146 @@
+package dev.gatewaybridge.servlet;
+
+import static dev.gatewaybridge.api.Environ.*;
+
+import dev.gatewaybridge.api.FileBody;
+import dev.gatewaybridge.api.HeaderRules;
+
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.http.HttpServletMapping;
+import jakarta.servlet.http.HttpServletRequest;
+
+import java.io.PrintWriter;
+import java.util.Enumeration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds the environ of one request: RFC 3875 §4.1 meta-variables, one {@code HTTP_*} per request header,
+ * and the PEP 3333 {@code wsgi.*} entries. The CGI, FastCGI and SCGI bridges derive what they send from
+ * this map, never from the servlet request, so the rules here hold for every application.
+ */
+final class EnvironBuilder {
+
+    private static final List<Integer> VERSION = List.of(1, 0);
+    /** httpoxy (CVE-2016-5385): a client's "Proxy:" header would become HTTP_PROXY, which CGI libraries use. */
+    static final String HTTP_PROXY = "HTTP_PROXY";
+
+    private final GatewayConfig config;
+    private final ServletContext context;
+    private final String serverSoftware;
+    private final String logPrefix;
+
+    EnvironBuilder(GatewayConfig config, ServletContext context, String servletName) {
+        this.config = config;
+        this.context = context;
+        this.serverSoftware = "GatewayBridge (" + context.getServerInfo() + ")";
+        this.logPrefix = "wsgi.errors [" + servletName + "] ";
+    }
+
+    /** A fresh, mutable environ for {@code request}. */
+    Map<String, Object> build(HttpServletRequest request) {
+        Map<String, Object> env = new HashMap<>(64);
+        putRequestLine(env, request);
+        putServerAndClient(env, request);
+        putHeaders(env, request);
+        putWsgi(env, request);
+        env.put(SERVLET_REQUEST, request);
+        env.putAll(config.environ());
+        return env;
+    }
+
+    /** REQUEST_METHOD, SCRIPT_NAME, PATH_INFO, QUERY_STRING, REQUEST_URI, CONTENT_TYPE, CONTENT_LENGTH. */
+    private static void putRequestLine(Map<String, Object> env, HttpServletRequest request) {
+        env.put(REQUEST_METHOD, request.getMethod());
+        String context = request.getContextPath();
+        String servletPath = request.getServletPath();
+        String pathInfo = request.getPathInfo();
+        HttpServletMapping mapping = request.getHttpServletMapping();
+        var match = mapping == null ? null : mapping.getMappingMatch();
+        if (match == null || match == jakarta.servlet.http.MappingMatch.DEFAULT
+                || match == jakarta.servlet.http.MappingMatch.CONTEXT_ROOT) {
+            // Mapped at "/" or "": the whole path below the context is the application's PATH_INFO.
+            env.put(SCRIPT_NAME, context);
+            env.put(PATH_INFO, servletPath + (pathInfo == null ? "" : pathInfo));
+        } else {
+            env.put(SCRIPT_NAME, context + servletPath);
+            env.put(PATH_INFO, pathInfo == null ? "" : pathInfo);
+        }
+        String query = request.getQueryString();
+        env.put(QUERY_STRING, query == null ? "" : query);
+        env.put(REQUEST_URI, query == null ? request.getRequestURI() : request.getRequestURI() + '?' + query);
+        // RFC 3875 §4.1.2-3: set only when the request has them, and never duplicated as HTTP_CONTENT_*.
+        if (request.getContentType() != null) {
+            env.put(CONTENT_TYPE, request.getContentType());
+        }
+        long length = request.getContentLengthLong();
+        if (length >= 0) {
+            env.put(CONTENT_LENGTH, Long.toString(length));
+        }
+    }
+
+    /** SERVER_*, GATEWAY_INTERFACE, REMOTE_*, AUTH_TYPE, HTTPS. */
+    private void putServerAndClient(Map<String, Object> env, HttpServletRequest request) {
+        env.put(SERVER_NAME, request.getServerName());
+        env.put(SERVER_PORT, Integer.toString(request.getServerPort()));
+        env.put(SERVER_PROTOCOL, request.getProtocol());
+        env.put(SERVER_SOFTWARE, serverSoftware);
+        env.put(GATEWAY_INTERFACE, "CGI/1.1");
+        env.put(REMOTE_ADDR, request.getRemoteAddr());
+        env.put(REMOTE_PORT, Integer.toString(request.getRemotePort()));
+        if (request.getRemoteUser() != null) {
+            env.put(REMOTE_USER, request.getRemoteUser());
+        }
+        if (request.getAuthType() != null) {
+            env.put(AUTH_TYPE, request.getAuthType());
+        }
+        if (request.isSecure()) {
+            env.put(HTTPS, "on");
+        }
+    }
+
+    /** One HTTP_* per header name; repeated headers joined with ", " (RFC 9110 §5.3), Cookie with "; ". */
+    private static void putHeaders(Map<String, Object> env, HttpServletRequest request) {
+        Enumeration<String> names = request.getHeaderNames();
+        while (names.hasMoreElements()) {
+            String name = names.nextElement();
+            if (name.equalsIgnoreCase("Content-Type") || name.equalsIgnoreCase("Content-Length")
+                    || HeaderRules.hasUnderscore(name)) {
+                // "_" would let "X_Forwarded_For" pose as X-Forwarded-For once both map to HTTP_X_FORWARDED_FOR;
+                // nginx (underscores_in_headers off) and Apache 2.4 drop such headers the same way.
+                continue;
+            }
+            String key = httpKey(name);
+            if (key.equals(HTTP_PROXY) || env.containsKey(key)) {
+                continue;
+            }
+            env.put(key, join(request.getHeaders(name), key.equals("HTTP_COOKIE") ? "; " : ", "));
+        }
+    }
+
+    private static String join(Enumeration<String> values, String separator) {
+        String first = values.nextElement();
+        if (!values.hasMoreElements()) {
+            return first;
+        }
+        StringBuilder joined = new StringBuilder(first);
+        while (values.hasMoreElements()) {
+            joined.append(separator).append(values.nextElement());
+        }
+        return joined.toString();
+    }
+
+    /** The PEP 3333 wsgi.* entries. */
+    private void putWsgi(Map<String, Object> env, HttpServletRequest request) {
+        env.put(WSGI_VERSION, VERSION);
+        env.put(WSGI_URL_SCHEME, request.getScheme());
+        env.put(WSGI_INPUT, new ServletInput(request));
+        env.put(WSGI_INPUT_TERMINATED, Boolean.TRUE);
+        env.put(WSGI_ERRORS, new PrintWriter(new LogWriter(context, logPrefix), true));
+        env.put(WSGI_MULTITHREAD, config.multithread());
+        env.put(WSGI_MULTIPROCESS, config.multiprocess());
+        env.put(WSGI_RUN_ONCE, config.runOnce());
+        env.put(WSGI_FILE_WRAPPER, FileBody.WRAPPER);
+    }
+}

@@ -1,0 +1,78 @@
+package dev.gatewaybridge.upstream;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One backend of a {@link BackendSet}: its address, how many requests it is serving now, and its passive
+ * health — nginx's {@code max_fails}/{@code fail_timeout}: {@code maxFails} failures within
+ * {@code failTimeout} mark it down for {@code failTimeout}. Thread-safe.
+ */
+public final class Backend {
+
+    private final BackendAddress address;
+    private final int maxFails;
+    private final long failTimeoutNanos;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    // Guarded by this: the failure window and the time the backend is down until.
+    private int fails;
+    private long firstFailNanos;
+    private long downUntilNanos;
+    private boolean down;
+
+    Backend(BackendAddress address, int maxFails, long failTimeoutNanos) {
+        this.address = address;
+        this.maxFails = maxFails;
+        this.failTimeoutNanos = failTimeoutNanos;
+    }
+
+    public BackendAddress address() {
+        return address;
+    }
+
+    /** Requests this backend is serving right now (leased and not yet released). */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /** Whether the backend may be chosen at {@code now} (System.nanoTime scale). */
+    public synchronized boolean isUp(long now) {
+        if (down && now - downUntilNanos >= 0) {
+            down = false; // fail_timeout passed: try it again (nginx does the same, without a probe)
+            fails = 0;
+        }
+        return !down;
+    }
+
+    /** Records a failure (connect refused, timed out, broken exchange); may mark the backend down. */
+    public synchronized void failed(long now) {
+        if (maxFails <= 0) {
+            return;
+        }
+        if (fails == 0 || now - firstFailNanos > failTimeoutNanos) {
+            fails = 0;
+            firstFailNanos = now;
+        }
+        if (++fails >= maxFails) {
+            down = true;
+            downUntilNanos = now + failTimeoutNanos;
+        }
+    }
+
+    /** Records a success: the failure count starts over. */
+    public synchronized void succeeded() {
+        fails = 0;
+    }
+
+    void acquired() {
+        inFlight.incrementAndGet();
+    }
+
+    void released() {
+        inFlight.decrementAndGet();
+    }
+
+    @Override
+    public String toString() {
+        return address.toString();
+    }
+}

@@ -1,0 +1,321 @@
+package dev.gatewaybridge.upstream;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.gatewaybridge.api.Environ;
+import dev.gatewaybridge.api.HeaderRules;
+import dev.gatewaybridge.api.HttpStatusException;
+
+/**
+ * Builds the variables a FastCGI or SCGI backend gets, from the environ: the set nginx's
+ * {@code fastcgi_params} sends, plus {@code SCRIPT_FILENAME}/{@code PATH_INFO} from a script root and a
+ * split pattern, plus configured fixed params. Immutable and thread-safe; build one at start-up.
+ *
+ * <p>Three ways to name the script: with no root and no pattern the backend is an application (uWSGI,
+ * a WSGI server) and gets the environ's {@code SCRIPT_NAME}/{@code PATH_INFO} as they are; with a root the
+ * whole path is the script (nginx without {@code fastcgi_split_path_info}); with a root and a pattern the
+ * pattern's two groups split the path into script and {@code PATH_INFO}.
+ */
+public final class Params {
+
+    // Parameter names under a bridge's prefix (e.g. scgi.root), shared by the FastCGI and SCGI bridges.
+    /** Directory the scripts are in: {@code SCRIPT_FILENAME} = root + script path, {@code DOCUMENT_ROOT}. */
+    public static final String ROOT = "root";
+    /** Regex with two groups, script and path info, like nginx's {@code fastcgi_split_path_info}. */
+    public static final String SCRIPT_PATTERN = "scriptPattern";
+    /** File name appended to a script path ending in {@code /}, like {@code fastcgi_index}. */
+    public static final String INDEX = "index";
+    /** {@code true}: 404 unless the script is a regular file under the root (nginx {@code try_files $uri =404}). */
+    public static final String TRY_FILES = "tryFiles";
+    /** Fixed params, one {@code NAME=value} per line; they replace computed ones of the same name. */
+    public static final String PARAMS = "params";
+    /** The {@code SERVER_SOFTWARE} value. */
+    public static final String SERVER_SOFTWARE = "serverSoftware";
+
+    /** The default {@code SERVER_SOFTWARE} when neither configuration nor the environ gives one. */
+    public static final String DEFAULT_SERVER_SOFTWARE = "GatewayBridge";
+
+    private static final Pattern PARAM_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
+    private static final Pattern HTTP_KEY = Pattern.compile("HTTP_[A-Z0-9_]+");
+
+    private final Path root;
+    private final Pattern scriptPattern;
+    private final String index;
+    private final boolean tryFiles;
+    private final List<Param> fixed;
+    private final String serverSoftware;
+
+    private Params(Builder b) {
+        this.root = b.root;
+        this.scriptPattern = b.scriptPattern;
+        this.index = b.index;
+        this.tryFiles = b.tryFiles;
+        this.fixed = List.copyOf(b.fixed);
+        this.serverSoftware = b.serverSoftware;
+        if (tryFiles && root == null) {
+            throw new IllegalArgumentException(TRY_FILES + " needs a " + ROOT);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The params configured under {@code reader}'s prefix ({@link #ROOT}, {@link #SCRIPT_PATTERN}...). */
+    public static Params from(ConfigReader reader) {
+        Builder b = builder();
+        reader.parsed(ROOT, b, text -> b.root(Path.of(text)));
+        reader.parsed(SCRIPT_PATTERN, b, b::scriptPattern);
+        reader.parsed(INDEX, b, b::index);
+        b.tryFiles(reader.bool(TRY_FILES, false));
+        reader.parsed(SERVER_SOFTWARE, b, b::serverSoftware);
+        reader.parsed(PARAMS, b, text -> {
+            ConfigReader.parsePairs(text).forEach(e -> b.param(e.getKey(), e.getValue()));
+            return b;
+        });
+        if (b.tryFiles && b.root == null) {
+            throw new IllegalArgumentException(reader.name(TRY_FILES) + " needs " + reader.name(ROOT));
+        }
+        return b.build();
+    }
+
+    /**
+     * The params for one request, in nginx's {@code fastcgi_params} order, then {@code HTTP_*}, then fixed.
+     *
+     * @throws HttpStatusException 400 for a path with a control character or an unsafe split, 404 when
+     *                             try-files finds no script
+     */
+    public List<Param> forRequest(Map<String, Object> environ) {
+        String mount = Environ.get(environ, Environ.SCRIPT_NAME, "");
+        String path = Environ.get(environ, Environ.PATH_INFO, "");
+        rejectControls("path", mount + path);
+        Split split = split(path);
+        Map<String, String> out = new LinkedHashMap<>();
+        String scheme = Environ.get(environ, Environ.WSGI_URL_SCHEME, "http");
+        out.put("QUERY_STRING", Environ.get(environ, Environ.QUERY_STRING, ""));
+        out.put("REQUEST_METHOD", Environ.get(environ, Environ.REQUEST_METHOD, "GET"));
+        copy(environ, out, Environ.CONTENT_TYPE, Environ.CONTENT_LENGTH);
+        out.put("SCRIPT_NAME", mount + split.script);
+        out.put("REQUEST_URI", requestUri(environ, mount + path));
+        out.put("DOCUMENT_URI", mount + path);
+        if (root != null) {
+            out.put("DOCUMENT_ROOT", root.toString());
+        }
+        out.put("SERVER_PROTOCOL", Environ.get(environ, Environ.SERVER_PROTOCOL, "HTTP/1.1"));
+        out.put("REQUEST_SCHEME", scheme);
+        if ("https".equals(scheme)) {
+            out.put("HTTPS", "on"); // nginx: "$https if_not_empty"
+        }
+        out.put("GATEWAY_INTERFACE", "CGI/1.1");
+        out.put("SERVER_SOFTWARE", serverSoftware != null ? serverSoftware
+                : Environ.get(environ, Environ.SERVER_SOFTWARE, DEFAULT_SERVER_SOFTWARE));
+        copy(environ, out, Environ.REMOTE_ADDR, Environ.REMOTE_PORT, Environ.REMOTE_HOST, Environ.REMOTE_USER,
+                Environ.AUTH_TYPE, "SERVER_ADDR", Environ.SERVER_PORT, Environ.SERVER_NAME);
+        // PHP built with --enable-force-cgi-redirect refuses to run without it (nginx sends it too).
+        out.put("REDIRECT_STATUS", "200");
+        if (root != null) {
+            out.put("SCRIPT_FILENAME", scriptFilename(split.script));
+        }
+        out.put("PATH_INFO", split.pathInfo);
+        headers(environ, out);
+        for (Param p : fixed) {
+            out.put(p.name(), p.value());
+        }
+        List<Param> list = new ArrayList<>(out.size());
+        out.forEach((k, v) -> list.add(new Param(k, v)));
+        return list;
+    }
+
+    /** The script part and the path info of {@code path}, checked to be a safe, exact split of it. */
+    private record Split(String script, String pathInfo) {
+    }
+
+    private Split split(String path) {
+        if (root == null && scriptPattern == null) {
+            return new Split("", path); // an application: it routes on PATH_INFO itself
+        }
+        String script = path;
+        String info = "";
+        if (scriptPattern != null) {
+            Matcher m = scriptPattern.matcher(path);
+            if (m.matches()) {
+                // The groups must cut the path in two, exactly: anything else would let the backend see a
+                // script and path info that do not add up to the request (CVE-2019-11043 underflowed there).
+                if (m.start(1) != 0 || m.end(1) != m.start(2) || m.end(2) != path.length()) {
+                    throw unsafeSplit(path);
+                }
+                script = m.group(1);
+                info = m.group(2);
+            }
+        }
+        if (!script.startsWith("/") || !(info.isEmpty() || info.startsWith("/"))) {
+            throw unsafeSplit(path);
+        }
+        if (script.endsWith("/") && index != null) {
+            script += index;
+        }
+        return new Split(script, info);
+    }
+
+    private String scriptFilename(String script) {
+        for (String segment : script.split("/")) {
+            if (segment.equals("..") || segment.equals(".")) {
+                // A container normally normalises these away; if one gets here it must not leave the root.
+                throw new HttpStatusException(400, "dot segment in script path: " + HeaderRules.quote(script));
+            }
+        }
+        Path file = Path.of(root.toString(), script);
+        if (!file.normalize().startsWith(root)) {
+            throw new HttpStatusException(400, "script outside the root: " + HeaderRules.quote(script));
+        }
+        if (tryFiles && !Files.isRegularFile(file)) {
+            throw new HttpStatusException(404, "no script " + file + " for " + HeaderRules.quote(script));
+        }
+        return root.toString().equals("/") ? script : root + script;
+    }
+
+    private HttpStatusException unsafeSplit(String path) {
+        return new HttpStatusException(400, "path cannot be split into script and path info safely by "
+                + scriptPattern + ": " + HeaderRules.quote(path));
+    }
+
+    private static String requestUri(Map<String, Object> environ, String path) {
+        String uri = Environ.get(environ, Environ.REQUEST_URI, null);
+        if (uri != null) {
+            return uri;
+        }
+        String query = Environ.get(environ, Environ.QUERY_STRING, "");
+        return query.isEmpty() ? path : path + "?" + query;
+    }
+
+    /** Request headers as {@code HTTP_*}; never HTTP_PROXY, never a value with CR, LF or NUL. */
+    private static void headers(Map<String, Object> environ, Map<String, String> out) {
+        for (Map.Entry<String, Object> e : environ.entrySet()) {
+            String key = e.getKey();
+            if (!(e.getValue() instanceof String value) || !HTTP_KEY.matcher(key).matches()) {
+                continue;
+            }
+            // httpoxy (CVE-2016-5385): a "Proxy:" request header would become HTTP_PROXY, which CGI-era
+            // libraries read as the outgoing proxy. CONTENT_TYPE/LENGTH travel without the prefix (RFC 3875
+            // §4.1.18).
+            if (key.equals("HTTP_PROXY") || key.equals("HTTP_CONTENT_TYPE") || key.equals("HTTP_CONTENT_LENGTH")) {
+                continue;
+            }
+            rejectControls(key, value);
+            out.put(key, value);
+        }
+    }
+
+    private static void copy(Map<String, Object> environ, Map<String, String> out, String... keys) {
+        for (String key : keys) {
+            if (environ.get(key) instanceof String value) {
+                rejectControls(key, value);
+                out.put(key, value);
+            }
+        }
+    }
+
+    /**
+     * 400 for CR, LF, NUL or any other control character, or a Unicode line separator. A newline in the path
+     * is how CVE-2019-11043 broke nginx's split regex ({@code .} stops at it); NUL truncates C strings and
+     * cannot travel in SCGI at all.
+     */
+    static void rejectControls(String what, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean control = c < 0x20 && (c != '\t' || what.equals("path")) || c == 0x7f;
+            boolean lineSeparator = c == 0x85 || c == 0x2028 || c == 0x2029;
+            if (control || lineSeparator) {
+                throw new HttpStatusException(400, "control character 0x" + Integer.toHexString(c) + " in "
+                        + what + ": " + HeaderRules.quote(value));
+            }
+        }
+    }
+
+    /** Builds a {@link Params}; every setter checks its value and fails naming it. */
+    public static final class Builder {
+        private Path root;
+        private Pattern scriptPattern;
+        private String index;
+        private boolean tryFiles;
+        private final List<Param> fixed = new ArrayList<>();
+        private String serverSoftware;
+
+        private Builder() {
+        }
+
+        /** The script root; must be absolute. Stored normalised, without a trailing slash. */
+        public Builder root(Path root) {
+            if (root != null && !root.isAbsolute()) {
+                throw new IllegalArgumentException(ROOT + " must be an absolute path: " + root);
+            }
+            this.root = root == null ? null : root.normalize();
+            return this;
+        }
+
+        /**
+         * The split pattern; it must match the whole path and have two groups, e.g. nginx's
+         * {@code ^(.+\.php)(/.*)$}. Compiled with DOTALL so that no character can make it stop short.
+         */
+        public Builder scriptPattern(String regex) {
+            if (regex == null) {
+                this.scriptPattern = null;
+                return this;
+            }
+            Pattern p = Pattern.compile(regex, Pattern.DOTALL);
+            if (p.matcher("").groupCount() < 2) {
+                throw new IllegalArgumentException(SCRIPT_PATTERN + " needs two groups (script, path info): "
+                        + regex);
+            }
+            this.scriptPattern = p;
+            return this;
+        }
+
+        public Builder index(String index) {
+            if (index != null && (index.isEmpty() || index.contains("/"))) {
+                throw new IllegalArgumentException(INDEX + " must be a file name: " + index);
+            }
+            this.index = index;
+            return this;
+        }
+
+        public Builder tryFiles(boolean tryFiles) {
+            this.tryFiles = tryFiles;
+            return this;
+        }
+
+        public Builder serverSoftware(String serverSoftware) {
+            this.serverSoftware = serverSoftware;
+            return this;
+        }
+
+        /** A fixed param; replaces a computed one of the same name. HTTP_PROXY is refused. */
+        public Builder param(String name, String value) {
+            if (!PARAM_NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException(PARAMS + ": bad param name " + HeaderRules.quote(name));
+            }
+            if (name.equals("HTTP_PROXY")) {
+                throw new IllegalArgumentException(PARAMS + ": HTTP_PROXY is never sent (httpoxy)");
+            }
+            for (int i = 0; i < value.length(); i++) {
+                if (value.charAt(i) < 0x20 || value.charAt(i) == 0x7f) {
+                    throw new IllegalArgumentException(PARAMS + ": control character in " + name + ": "
+                            + HeaderRules.quote(value));
+                }
+            }
+            fixed.add(new Param(name, value));
+            return this;
+        }
+
+        public Params build() {
+            return new Params(this);
+        }
+    }
+}
