@@ -69,8 +69,10 @@ final class CgiEnvironment {
         env.put(Environ.SERVER_SOFTWARE, config.serverSoftware());
         env.put(Environ.SCRIPT_NAME, script.scriptName());
         env.put("SCRIPT_FILENAME", script.file().toString());
+        // RFC 3875 §4.1: a NULL (empty) value may be set or omitted; set, as PEP 3333 requires it of a server
+        // and wsgiref.validate of a CGI environment.
+        env.put(Environ.PATH_INFO, script.pathInfo());
         if (!script.pathInfo().isEmpty()) {
-            env.put(Environ.PATH_INFO, script.pathInfo());
             if (config.documentRoot() != null) {
                 // RFC 3875 §4.1.6: PATH_INFO mapped as a URI path onto the document tree.
                 env.put(Environ.PATH_TRANSLATED, config.documentRoot() + script.pathInfo());
