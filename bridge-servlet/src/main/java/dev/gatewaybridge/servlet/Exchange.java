@@ -270,13 +270,23 @@ final class Exchange implements StartResponse {
             log.error("aborting the response: the application failed after the headers were sent", failure);
             throw new ResponseAbortedException("application failed after the headers were sent", failure);
         }
-        int code = failure instanceof HttpStatusException http ? http.status() : 500;
-        if (failure instanceof ResponseRuleException || failure instanceof HttpStatusException) {
+        int code = statusFor(failure);
+        if (code != 500 || failure instanceof ResponseRuleException) {
             log.warn(code + " " + failure.getMessage()); // one line naming the offending value
         } else {
             log.error("application failed before the headers were sent; answering 500", failure);
         }
         sendErrorPage(code, failure);
+    }
+
+    /** 400 if reading the request body failed, an HttpStatusException's own status, else 500. */
+    private static int statusFor(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof BadRequestBodyException) {
+                return 400;
+            }
+        }
+        return failure instanceof HttpStatusException http ? http.status() : 500;
     }
 
     private void sendErrorPage(int code, Throwable failure) {

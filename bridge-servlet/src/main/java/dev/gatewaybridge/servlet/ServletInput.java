@@ -28,12 +28,24 @@ final class ServletInput extends InputStream {
 
     @Override
     public int read() throws IOException {
-        return in().read();
+        try {
+            return in().read();
+        } catch (IOException | RuntimeException e) {
+            throw new BadRequestBodyException(e);
+        }
     }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-        return len == 0 ? 0 : in().read(b, off, len);
+        if (len == 0) {
+            return 0;
+        }
+        try {
+            return in().read(b, off, len);
+        } catch (IOException | RuntimeException e) {
+            // Containers report a malformed body as IOException (Tomcat) or a runtime BadMessageException (Jetty).
+            throw new BadRequestBodyException(e);
+        }
     }
 
     @Override

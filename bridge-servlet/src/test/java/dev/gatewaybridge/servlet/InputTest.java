@@ -84,4 +84,15 @@ class InputTest {
             assertEquals("ignored", r.text());
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aMalformedChunkedBodyIsA400NotA500(Kind kind) {
+        try (ServletContainer c = ServletContainer.start(kind, READER, "", "/*", Map.of())) {
+            var r = RawHttp.exchange(c.port(), "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n"
+                    + "Connection: close\r\n\r\n5\r\nhello\r\nzz\r\n");
+            assertEquals(400, r.status(), r::toString);
+            assertTrue(c.logged("400 cannot read the request body"), c.log()::toString);
+        }
+    }
 }

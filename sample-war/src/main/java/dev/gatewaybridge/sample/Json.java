@@ -1,0 +1,64 @@
+package dev.gatewaybridge.sample;
+
+import java.util.Map;
+
+/**
+ * A tiny JSON writer (RFC 8259) for flat objects: strings, numbers and booleans as themselves, anything
+ * else as its class name, so an environ with streams and writers in it still prints.
+ */
+final class Json {
+
+    private Json() {
+    }
+
+    /** {@code object} as one JSON object, keys in the map's order, one member per line. */
+    static String object(Map<String, ?> object) {
+        StringBuilder out = new StringBuilder("{");
+        String separator = "\n  ";
+        for (Map.Entry<String, ?> member : object.entrySet()) {
+            out.append(separator);
+            string(out, member.getKey());
+            out.append(": ");
+            value(out, member.getValue());
+            separator = ",\n  ";
+        }
+        return out.append("\n}\n").toString();
+    }
+
+    /** One value: a number or boolean as itself, a string quoted, anything else its class name, quoted. */
+    static void value(StringBuilder out, Object value) {
+        if (value instanceof Boolean || value instanceof Integer || value instanceof Long
+                || value instanceof Short || value instanceof Byte) {
+            out.append(value);
+        } else if (value instanceof Number n && Double.isFinite(n.doubleValue())) {
+            out.append(n);
+        } else if (value instanceof CharSequence s) {
+            string(out, s);
+        } else {
+            string(out, value == null ? "null" : value.getClass().getName());
+        }
+    }
+
+    /** {@code s} as a JSON string; RFC 8259 §7: quote, backslash and control characters escaped. */
+    static void string(StringBuilder out, CharSequence s) {
+        out.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029') {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
+    }
+}
