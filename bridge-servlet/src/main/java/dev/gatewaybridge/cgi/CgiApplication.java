@@ -17,6 +17,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import dev.gatewaybridge.api.Bodies;
@@ -41,6 +45,8 @@ import dev.gatewaybridge.api.StartResponse;
 public final class CgiApplication implements GatewayApplication, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(CgiApplication.class.getName());
+    /** Period of the timeout watchdog: timeouts are enforced within this many milliseconds. */
+    static final long WATCHDOG_MS = 50;
     /** Environ key counting the local redirects of one request. */
     static final String REDIRECTS = "gateway.cgi.redirects";
 
@@ -49,6 +55,7 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
     private final CgiEnvironment environment;
     private final Semaphore slots;
     private final ScheduledThreadPoolExecutor timers;
+    private final ThreadPoolExecutor pumps;
     private final Set<CgiProcess> running = ConcurrentHashMap.newKeySet();
 
     /** From init-params ({@code cgi.*}; other names are ignored). */
@@ -67,6 +74,14 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
             return t;
         });
         timers.setRemoveOnCancelPolicy(true);
+        timers.scheduleWithFixedDelay(this::watchdog, WATCHDOG_MS, WATCHDOG_MS, TimeUnit.MILLISECONDS);
+        // Threads copying stderr (and large request bodies): reused while busy, gone after 10 s idle.
+        AtomicInteger n = new AtomicInteger();
+        this.pumps = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 10, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, "cgi-pump-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** A builder of the configuration; {@code .application()} makes the application. */
@@ -132,7 +147,7 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
             throws IOException {
         Map<String, String> env = environment.build(environ, script);
         CgiProcess[] self = new CgiProcess[1];
-        CgiProcess p = CgiProcess.start(command, script.file().getParent(), env, config.timeout(), timers,
+        CgiProcess p = CgiProcess.start(command, script.file().getParent(), env, config.timeout(), timers, pumps,
                 errors(environ), () -> {
                     running.remove(self[0]);
                     slots.release();
@@ -317,6 +332,14 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
         }
     }
 
+    /** Kills the programs that ran past their timeout. */
+    private void watchdog() {
+        long now = System.nanoTime();
+        for (CgiProcess p : running) {
+            p.expireIfLate(now);
+        }
+    }
+
     /** Kills every program still running and stops the timer thread. */
     @Override
     public void close() {
@@ -324,5 +347,6 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
             p.close();
         }
         timers.shutdownNow();
+        pumps.shutdownNow();
     }
 }

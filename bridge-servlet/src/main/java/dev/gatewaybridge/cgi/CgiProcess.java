@@ -12,15 +12,20 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * One running CGI program: its pipes, the thread copying its stderr to the log, the optional thread feeding
- * its stdin, and its timeout. {@link #close()} leaves nothing behind: the program and its descendants are
+ * One running CGI program: its pipes, the task copying its stderr to the log, the optional task feeding its
+ * stdin (both on the application's pump threads, reused: a thread start per request costs more than the
+ * rest of our work), and its timeout. {@link #close()} leaves nothing behind: the program and its descendants are
  * dead or finished, the pipes closed, the threads ended, the concurrency slot released.
  */
 final class CgiProcess implements AutoCloseable {
@@ -36,27 +41,28 @@ final class CgiProcess implements AutoCloseable {
     private final Process process;
     private final String label;
     private final InputStream stdout;
-    private final Thread stderrPump;
-    private final ScheduledFuture<?> timer;
+    /** Completes when stderr reached its end and every line is logged. */
+    private final CompletableFuture<Void> stderrDone = new CompletableFuture<>();
     private final Runnable release;
+    private final ScheduledExecutorService timers;
     private final long deadlineNanos;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean timedOut;
     private volatile IOException inputFailure;
     private volatile boolean finished;
-    private Thread stdinPump;
+    private final ExecutorService pumps;
+    private Future<?> stdinPump;
 
     private CgiProcess(Process process, String label, Duration timeout, ScheduledExecutorService timers,
-            Consumer<String> errors, Runnable release) {
+            ExecutorService pumps, Consumer<String> errors, Runnable release) {
         this.process = process;
         this.label = label;
         this.release = release;
+        this.timers = timers;
         this.stdout = new BufferedInputStream(process.getInputStream(), 16 * 1024);
         this.deadlineNanos = System.nanoTime() + timeout.toNanos();
-        this.stderrPump = new Thread(() -> pumpStderr(errors), "cgi-stderr " + label);
-        stderrPump.setDaemon(true);
-        stderrPump.start();
-        this.timer = timers.schedule(this::expire, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        this.pumps = pumps;
+        pumps.execute(() -> pumpStderr(errors));
     }
 
     /**
@@ -64,7 +70,8 @@ final class CgiProcess implements AutoCloseable {
      * vector goes to exec as it is. {@code release} runs once when the process is closed (or fails to start).
      */
     static CgiProcess start(List<String> command, Path dir, Map<String, String> env, Duration timeout,
-            ScheduledExecutorService timers, Consumer<String> errors, Runnable release) throws IOException {
+            ScheduledExecutorService timers, ExecutorService pumps, Consumer<String> errors, Runnable release)
+            throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
         Map<String, String> environment = pb.environment();
         environment.clear(); // nothing of the JVM's own environment leaks into the program
@@ -77,7 +84,7 @@ final class CgiProcess implements AutoCloseable {
             throw e;
         }
         return new CgiProcess(p, dir.resolve(command.get(command.size() - 1)).getFileName().toString(),
-                timeout, timers, errors, release);
+                timeout, timers, pumps, errors, release);
     }
 
     /** The program's stdout. */
@@ -110,15 +117,13 @@ final class CgiProcess implements AutoCloseable {
             copy(body, stdin, length);
             return;
         }
-        stdinPump = new Thread(() -> {
+        stdinPump = pumps.submit(() -> {
             try {
                 copy(body, stdin, length);
             } catch (IOException e) {
                 // copy() recorded it and killed the program
             }
-        }, "cgi-stdin " + label);
-        stdinPump.setDaemon(true);
-        stdinPump.start();
+        });
     }
 
     /** Copies the body; the program not reading it all is its business, the client failing kills it. */
@@ -176,8 +181,18 @@ final class CgiProcess implements AutoCloseable {
             if (line.length() > 0) {
                 emit(errors, line);
             }
+            stderrDone.complete(null);
+            // stderr ends with the program: its exit status is a moment away, log a failure.
+            if (process.waitFor(EXIT_GRACE_MS, TimeUnit.MILLISECONDS) && process.exitValue() != 0 && !timedOut
+                    && finished) {
+                LOG.log(System.Logger.Level.INFO, "CGI: " + label + " exited with status " + process.exitValue());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException e) {
             // the pipe was closed by close(): nothing more to log
+        } finally {
+            stderrDone.complete(null);
         }
     }
 
@@ -190,9 +205,12 @@ final class CgiProcess implements AutoCloseable {
         line.setLength(0);
     }
 
-    /** Timer: the program ran out of time. */
-    private void expire() {
-        if (!finished) {
+    /**
+     * Called by the application's watchdog (every {@link CgiApplication#WATCHDOG_MS} ms; one periodic task is
+     * cheaper than a timer armed and cancelled per request): kills the program if it ran out of time.
+     */
+    void expireIfLate(long now) {
+        if (!finished && !timedOut && !closed.get() && now - deadlineNanos >= 0) {
             timedOut = true;
             LOG.log(System.Logger.Level.WARNING, "CGI: " + label + " ran past its timeout, killed");
             kill();
@@ -225,21 +243,31 @@ final class CgiProcess implements AutoCloseable {
             return;
         }
         try {
-            timer.cancel(false);
-            if (finished) {
-                waitQuietly(Math.min(EXIT_GRACE_MS, remainingMillis()));
-            }
-            if (process.isAlive()) {
-                kill();
-            }
             closeQuietly(process.getOutputStream());
             closeQuietly(stdout);
-            waitQuietly(EXIT_GRACE_MS);
+            boolean lingering = false;
+            if (finished && !timedOut) {
+                // The output is complete, so the program is exiting: the request thread does not wait for it.
+                // One that lingers with its stdout closed is killed after a grace period.
+                lingering = process.isAlive();
+                if (lingering) {
+                    timers.schedule(() -> {
+                        if (process.isAlive()) {
+                            kill();
+                        }
+                    }, EXIT_GRACE_MS, TimeUnit.MILLISECONDS);
+                }
+            } else {
+                // Abandoned (client gone, failure, timeout): kill now and reap, so the slot is really free.
+                kill();
+                waitQuietly(EXIT_GRACE_MS);
+            }
             join(stdinPump, remainingMillis() + 1000);
-            join(stderrPump, 1000);
-            closeQuietly(process.getErrorStream());
-            if (!process.isAlive() && process.exitValue() != 0 && !timedOut) {
-                LOG.log(System.Logger.Level.INFO, "CGI: " + label + " exited with status " + process.exitValue());
+            if (!lingering) {
+                join(stderrDone, 1000); // its EOF comes with the exit: every line is logged before we return
+            }
+            if (!finished || timedOut) {
+                closeQuietly(process.getErrorStream());
             }
         } finally {
             release.run();
@@ -254,14 +282,16 @@ final class CgiProcess implements AutoCloseable {
         }
     }
 
-    private static void join(Thread t, long millis) {
-        if (t == null) {
+    private static void join(Future<?> task, long millis) {
+        if (task == null) {
             return;
         }
         try {
-            t.join(millis);
+            task.get(millis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // a pump that fails has nothing left to do; one still blocked ends with its pipe
         }
     }
 
