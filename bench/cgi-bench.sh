@@ -31,13 +31,14 @@ mvn -B -ntp -q -pl bridge-servlet test-compile dependency:build-classpath -Dmdep
 CP="$ROOT/bridge-servlet/target/classes:$ROOT/bridge-servlet/target/test-classes:$(cat "$WORK/cp.txt")"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-start_java() { # kind: starts the server in the background, writes its port to $WORK/kind.port
+start_java() { # name kind [jvm options]: starts a server in the background, its port in $WORK/name.port
+    name=$1; kind=$2; shift 2
     port=$(free_port)
-    java -Xms256m -Xmx256m -cp "$CP" "$ROOT/bench/cgi/CgiBenchServer.java" "$1" "$port" "$WORK" \
-        > "$WORK/$1.out" 2> "$WORK/$1.err" &
+    java -Xms256m -Xmx256m "$@" -cp "$CP" "$ROOT/bench/cgi/CgiBenchServer.java" "$kind" "$port" "$WORK" \
+        > "$WORK/$name.out" 2> "$WORK/$name.err" &
     PIDS="$PIDS $!"
-    for i in $(seq 1 240); do grep -q '^ready' "$WORK/$1.out" 2>/dev/null && break; sleep 0.5; done
-    awk '/^ready/ {print $2}' "$WORK/$1.out" > "$WORK/$1.port"
+    for i in $(seq 1 240); do grep -q '^ready' "$WORK/$name.out" 2>/dev/null && break; sleep 0.5; done
+    awk '/^ready/ {print $2}' "$WORK/$name.out" > "$WORK/$name.port"
 }
 
 start_apache() {
@@ -77,19 +78,25 @@ run() { # name url
 }
 
 APACHE_PORT=$(start_apache)
-start_java jetty
-start_java tomcat
+start_java jetty jetty
+# The JDK's default launch mechanism (posix_spawn) execs jspawnhelper, which then execs the program: two
+# execs per request. VFORK execs the program directly (README "cgi", tuning).
+start_java jetty-vfork jetty -Djdk.lang.Process.launchMechanism=VFORK
+start_java tomcat tomcat
 JETTY_PORT=$(cat "$WORK/jetty.port")
+VFORK_PORT=$(cat "$WORK/jetty-vfork.port")
 TOMCAT_PORT=$(cat "$WORK/tomcat.port")
 
 APACHE=$(run apache "http://127.0.0.1:$APACHE_PORT/cgi-bin/hello.sh")
 JETTY=$(run cgiapplication "http://127.0.0.1:$JETTY_PORT/cgi-bin/hello.sh")
+VFORK=$(run cgiapplication-vfork "http://127.0.0.1:$VFORK_PORT/cgi-bin/hello.sh")
 TOMCAT=$(run tomcat-cgiservlet "http://127.0.0.1:$TOMCAT_PORT/cgi-bin/hello.sh")
 
 echo
 echo "CGI hello.sh, wrk -t2 -c8 -d${DURATION}s, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)"
 printf '%-32s %10s %8s\n' server requests/s vs-apache
-for row in "Apache mod_cgid (event):$APACHE" "CgiApplication (Jetty 12.1):$JETTY" "Tomcat 11 CGIServlet:$TOMCAT"; do
+for row in "Apache mod_cgid (event):$APACHE" "CgiApplication (Jetty 12.1):$JETTY" \
+        "CgiApplication, VFORK:$VFORK" "Tomcat 11 CGIServlet:$TOMCAT"; do
     name=${row%:*}; rps=${row##*:}
     printf '%-32s %10s %8s\n' "$name" "$rps" "$(awk -v a="$rps" -v b="$APACHE" 'BEGIN {printf "%.2f", a / b}')"
 done
