@@ -103,10 +103,11 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
         ScriptResolver.Script script = resolver.resolve(Environ.get(environ, Environ.SCRIPT_NAME, ""),
                 Environ.get(environ, Environ.PATH_INFO, ""), (String) environ.get(Environ.REQUEST_URI));
         List<String> command = command(script, Environ.get(environ, Environ.QUERY_STRING, ""));
+        Map<String, String> env = environment.build(environ, script);
         if (!slots.tryAcquire()) {
             return busy(startResponse);
         }
-        CgiProcess process = start(environ, script, command);
+        CgiProcess process = start(environ, script, command, env);
         try {
             process.feed(body(environ), contentLength(environ));
             return respond(environ, startResponse, script, process);
@@ -143,15 +144,22 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
         return Bodies.of("Too many CGI programs running, retry later.\n");
     }
 
-    private CgiProcess start(Map<String, Object> environ, ScriptResolver.Script script, List<String> command)
-            throws IOException {
-        Map<String, String> env = environment.build(environ, script);
+    /** Starts the program; the slot taken for it is released when it is closed or fails to start. */
+    private CgiProcess start(Map<String, Object> environ, ScriptResolver.Script script, List<String> command,
+            Map<String, String> env) {
         CgiProcess[] self = new CgiProcess[1];
-        CgiProcess p = CgiProcess.start(command, script.file().getParent(), env, config.timeout(), timers, pumps,
-                errors(environ), () -> {
-                    running.remove(self[0]);
-                    slots.release();
-                });
+        CgiProcess p;
+        try {
+            p = CgiProcess.start(command, script.file().getParent(), env, config.timeout(), timers, pumps,
+                    errors(environ), () -> {
+                        running.remove(self[0]);
+                        slots.release();
+                    });
+        } catch (IOException e) {
+            // e.g. "Exec format error": a script without a #! line and no cgi.interpreters entry.
+            throw new HttpStatusException(500, "CGI: cannot start " + HeaderRules.quote(String.join(" ", command))
+                    + ": " + e.getMessage(), e);
+        }
         self[0] = p;
         running.add(p);
         return p;

@@ -155,9 +155,31 @@ final class ScriptResolver {
             command.addAll(interpreter);
         } else if (!Files.isExecutable(real) || !Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
             throw new HttpStatusException(403, "CGI: not executable: " + HeaderRules.quote(file.toString()));
+        } else {
+            checkFormat(real);
         }
         command.add(file.toString());
         return new Script(file, scriptName, pathInfo, command, nph(file));
+    }
+
+    /**
+     * A program must start with "#!" or be an ELF binary. Without this, the JDK (like execvp) would run any
+     * other file through /bin/sh on ENOEXEC: a shell we did not choose (Apache answers 500 there too).
+     */
+    private static void checkFormat(Path program) {
+        byte[] magic = new byte[4];
+        int n;
+        try (var in = Files.newInputStream(program)) {
+            n = in.readNBytes(magic, 0, 4);
+        } catch (IOException e) {
+            throw new HttpStatusException(403, "CGI: cannot read " + HeaderRules.quote(program.toString()));
+        }
+        boolean shebang = n >= 2 && magic[0] == '#' && magic[1] == '!';
+        boolean elf = n == 4 && magic[0] == 0x7f && magic[1] == 'E' && magic[2] == 'L' && magic[3] == 'F';
+        if (!shebang && !elf) {
+            throw new HttpStatusException(500, "CGI: cannot start " + HeaderRules.quote(program.toString())
+                    + ": neither a #! script nor an ELF binary (map its extension in " + CgiConfig.INTERPRETERS + ")");
+        }
     }
 
     private boolean nph(Path p) {

@@ -253,6 +253,10 @@ class CgiApplicationTest {
     void malformedOutputIs502() throws Exception {
         script(root, "bad.sh", "#!/bin/sh\necho 'this is not a header'\n");
         script(root, "silent.sh", "#!/bin/sh\nexit 3\n");
+        script(root, "noshebang.sh", "printf 'Content-Type: text/plain\\n\\nhi'\n");
+        var noShebang = run(app, environ("GET", "/cgi-bin", "/noshebang.sh", ""));
+        assertEquals(500, noShebang.status());
+        assertTrue(noShebang.statusLine().contains("cannot start"), noShebang.statusLine());
         script(root, "split.sh", "#!/bin/sh\nprintf 'Content-Type: text/plain\\rSet-Cookie: x=1\\n\\n'\n");
         assertEquals(502, run(app, environ("GET", "/cgi-bin", "/bad.sh", "")).status());
         assertEquals(502, run(app, environ("GET", "/cgi-bin", "/silent.sh", "")).status());
