@@ -12,9 +12,33 @@ final class CgiPrograms {
 
     /** A shell wrapper that runs {@link RunnerDemoApp} through {@link CgiRunner} on this JVM and classpath. */
     static Path runnerScript(Path dir, String name) throws IOException {
+        return runnerScript(dir, name, classpath());
+    }
+
+    /**
+     * The same, on a copy of the classes inside {@code copyTo}: a server running CGI as another user
+     * (Apache as www-data) may not read the build directory.
+     */
+    static Path runnerScriptWithCopiedClasses(Path dir, String name, Path copyTo) throws IOException {
+        StringBuilder cp = new StringBuilder();
+        int i = 0;
+        for (String entry : classpath().split(File.pathSeparator)) {
+            Path source = Path.of(entry);
+            Path target = copyTo.resolve("cp" + i++);
+            try (var files = java.nio.file.Files.walk(source)) {
+                for (Path f : files.toList()) {
+                    java.nio.file.Files.copy(f, target.resolve(source.relativize(f).toString()),
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            cp.append(cp.length() == 0 ? "" : File.pathSeparator).append(target);
+        }
+        return runnerScript(dir, name, cp.toString());
+    }
+
+    private static Path runnerScript(Path dir, String name, String cp) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String cp = classpath();
-        return CgiHarness.script(dir, name, "#!/bin/sh\nLANG=C.UTF-8 exec '" + java + "' -Xshare:auto -XX:TieredStopAtLevel=1"
+        return CgiHarness.script(dir, name, "#!/bin/sh\nLANG=C.UTF-8 exec '" + java + "' -Xshare:auto -XX:TieredStopAtLevel=1 -XX:-UsePerfData"
                 + " -XX:+UseSerialGC -cp '" + cp + "' dev.gatewaybridge.cgi.CgiRunner dev.gatewaybridge.cgi.RunnerDemoApp\n");
     }
 

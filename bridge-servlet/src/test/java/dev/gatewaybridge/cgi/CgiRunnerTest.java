@@ -75,7 +75,7 @@ class CgiRunnerTest {
     @Test
     void runnerWorksUnderApacheModCgi() throws Exception {
         Path cgiBin = dir.resolve("cgi-bin");
-        CgiPrograms.runnerScript(cgiBin, "runner.sh");
+        CgiPrograms.runnerScriptWithCopiedClasses(cgiBin, "runner.sh", dir);
         Path docRoot = Files.createDirectories(dir.resolve("htdocs"));
         try (ApacheHttpd apache = ApacheHttpd.start(dir, cgiBin, docRoot, false, "")) {
             var r = RawHttp.exchange(apache.port(), "POST /cgi-bin/runner.sh/x/%C3%A9?q=1 HTTP/1.1\r\nHost: localhost\r\n"
