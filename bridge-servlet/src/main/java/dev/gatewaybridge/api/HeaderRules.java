@@ -1,8 +1,6 @@
 package dev.gatewaybridge.api;
 
-import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The rules a response status line and header must meet before any byte of them is sent, shared by the
@@ -23,14 +21,33 @@ public final class HeaderRules {
             "proxy-authorization", "proxy-connection", "te", "trailer", "trailers", "transfer-encoding",
             "upgrade");
 
-    // RFC 9110 §5.6.2 token.
-    private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
-    // PEP 3333: "NNN Reason"; the reason phrase may be empty but the space is required.
-    private static final Pattern STATUS = Pattern.compile("([1-5][0-9][0-9]) [^\\x00-\\x08\\x0a-\\x1f\\x7f]*");
+    // The same names as an array, scanned without lower-casing: this runs for every header of every response.
+    private static final String[] HOP_BY_HOP_NAMES = HOP_BY_HOP.toArray(String[]::new);
+
+    /** RFC 9110 §5.6.2 tchar: "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA. */
+    private static final boolean[] TCHAR = new boolean[128];
+
+    static {
+        for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
+            TCHAR[c] = true;
+        }
+        for (char c = '0'; c <= '9'; c++) {
+            TCHAR[c] = true;
+        }
+        for (char c = 'a'; c <= 'z'; c++) {
+            TCHAR[c] = true;
+            TCHAR[Character.toUpperCase(c)] = true;
+        }
+    }
 
     /** Whether {@code name} is a hop-by-hop header. */
     public static boolean isHopByHop(String name) {
-        return HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT));
+        for (String hop : HOP_BY_HOP_NAMES) {
+            if (hop.length() == name.length() && hop.equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -42,12 +59,13 @@ public final class HeaderRules {
         if (status == null) {
             throw new IllegalArgumentException("status is null");
         }
-        var m = STATUS.matcher(status);
-        if (!m.matches() || !isLatin1(status)) {
+        // PEP 3333: "NNN Reason"; the reason phrase may be empty but the space is required.
+        if (status.length() < 4 || !digit(status, 0, '1', '5') || !digit(status, 1, '0', '9')
+                || !digit(status, 2, '0', '9') || status.charAt(3) != ' ' || !isText(status, 4)) {
             throw new IllegalArgumentException("status must be \"NNN Reason\" with no control bytes: "
                     + quote(status));
         }
-        int code = Integer.parseInt(m.group(1));
+        int code = (status.charAt(0) - '0') * 100 + (status.charAt(1) - '0') * 10 + (status.charAt(2) - '0');
         if (code < 200) {
             // A 1xx is interim (RFC 9110 §15.2); the container sends those itself.
             throw new IllegalArgumentException("status must be final (200-599), not interim: " + quote(status));
@@ -70,7 +88,7 @@ public final class HeaderRules {
 
     /** Checks a header name is an RFC 9110 token. */
     public static void checkName(String name) {
-        if (!TOKEN.matcher(name).matches()) {
+        if (!isToken(name)) {
             throw new IllegalArgumentException("header name is not a token: " + quote(name));
         }
     }
@@ -120,9 +138,30 @@ public final class HeaderRules {
         return out.append('"').toString();
     }
 
-    private static boolean isLatin1(String s) {
+    /** Whether {@code s} is a non-empty RFC 9110 token. */
+    public static boolean isToken(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
         for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) > 0xff) {
+            char c = s.charAt(i);
+            if (c >= 128 || !TCHAR[c]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean digit(String s, int i, char low, char high) {
+        char c = s.charAt(i);
+        return c >= low && c <= high;
+    }
+
+    /** Reason-phrase text from {@code from}: HTAB, SP, VCHAR, obs-text; no other control byte (RFC 9112 §4). */
+    private static boolean isText(String s, int from) {
+        for (int i = from; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if ((c < 0x20 && c != '\t') || c == 0x7f || c > 0xff) {
                 return false;
             }
         }

@@ -123,15 +123,22 @@ class EnvironTest {
     @ParameterizedTest
     @EnumSource(Kind.class)
     void theWsgiEntriesHaveTheirPep3333Types(Kind kind) {
-        var env = environ(kind, "", "/*", Map.of(), "/");
-        assertTrue(env.get("wsgi.version").contains("List"), env.get("wsgi.version"));
-        assertEquals("http", env.get("wsgi.url_scheme"));
-        assertEquals("<java.lang.Boolean>", env.get("wsgi.multithread"));
-        assertEquals("<dev.gatewaybridge.servlet.ServletInput>", env.get("wsgi.input"));
-        assertEquals("<java.io.PrintWriter>", env.get("wsgi.errors"));
-        assertTrue(env.containsKey("wsgi.file_wrapper"));
-        assertTrue(env.containsKey("wsgi.input_terminated"));
-        assertTrue(env.containsKey("gateway.servlet_request"));
+        try (ServletContainer c = ServletContainer.start(kind, (env, start) -> {
+            start.start("200 OK", Apps.TEXT);
+            return dev.gatewaybridge.api.Bodies.of(String.join(" ",
+                    String.valueOf(env.get("wsgi.version")),
+                    String.valueOf(env.get("wsgi.url_scheme")),
+                    String.valueOf(env.get("wsgi.input") instanceof java.io.InputStream),
+                    String.valueOf(env.get("wsgi.errors") instanceof java.io.PrintWriter),
+                    String.valueOf(env.get("wsgi.multithread") instanceof Boolean),
+                    String.valueOf(env.get("wsgi.multiprocess") instanceof Boolean),
+                    String.valueOf(env.get("wsgi.run_once") instanceof Boolean),
+                    String.valueOf(env.get("wsgi.file_wrapper") instanceof dev.gatewaybridge.api.FileWrapper),
+                    String.valueOf(env.get("wsgi.input_terminated")),
+                    String.valueOf(env.get("gateway.servlet_request") instanceof jakarta.servlet.http.HttpServletRequest)));
+        }, "", "/*", Map.of())) {
+            assertEquals("[1, 0] http true true true true true true true true", RawHttp.get(c.port(), "/").text());
+        }
     }
 
     @ParameterizedTest

@@ -1,0 +1,194 @@
+package dev.gatewaybridge.middleware;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+import dev.gatewaybridge.api.GatewayApplication;
+import dev.gatewaybridge.api.Header;
+import dev.gatewaybridge.api.StartResponse;
+
+/**
+ * Replaces the body of chosen error statuses from the application with a static page or a fixed template,
+ * keeping the status and the headers that are not about the body (Set-Cookie, WWW-Authenticate, Retry-After
+ * stay) — mod_wsgi's WSGIErrorOverride, nginx's {@code proxy_intercept_errors} with {@code error_page}.
+ * Other responses stream through untouched. Pages are read once, here.
+ *
+ * <pre>{@code
+ * errorpages.404   = /srv/www/errors/404.html        (a file, or classpath:errors/404.html)
+ * errorpages.codes = 500-599 403                      (these get the template)
+ * errorpages.template = <h1>{code} {reason}</h1>      (optional; {code} and {reason} are HTML-escaped)
+ * }</pre>
+ */
+public final class ErrorPages implements GatewayApplication {
+
+    /** Init-param prefix: {@code errorpages.NNN} names the page for status NNN (400–599). */
+    public static final String PREFIX = "errorpages.";
+    /** Init-param: statuses or ranges ({@code 500-599}) answered with the template. */
+    public static final String CODES = "errorpages.codes";
+    /** Init-param: the template, HTML with {@code {code}} and {@code {reason}}; a plain page by default. */
+    public static final String TEMPLATE = "errorpages.template";
+
+    /** The template used when {@value #TEMPLATE} is not set. */
+    public static final String DEFAULT_TEMPLATE = "<!DOCTYPE html>\n<html><head><title>{code} {reason}</title>"
+            + "</head>\n<body><h1>{code} {reason}</h1></body></html>\n";
+
+    // Headers that describe the application's body, which we replace (RFC 9110 §8).
+    private static final Set<String> REPLACED = Set.of("content-type", "content-length", "content-encoding",
+            "content-language", "content-range", "content-location", "content-disposition", "content-md5",
+            "etag", "last-modified");
+
+    /** A replacement body: fixed bytes, or the template (body null) filled in per response. */
+    private record Page(byte[] body, String contentType) {
+    }
+
+    private final GatewayApplication next;
+    private final Map<Integer, Page> pages;
+    private final String template;
+
+    /** From web.xml params; an unreadable page or a bad code fails here naming the param. */
+    public ErrorPages(GatewayApplication next, Map<String, String> params) {
+        this(next, pages(params), Params.get(params, TEMPLATE, DEFAULT_TEMPLATE));
+    }
+
+    private ErrorPages(GatewayApplication next, Map<Integer, Page> pages, String template) {
+        this.next = Objects.requireNonNull(next, "next");
+        this.pages = Map.copyOf(pages);
+        this.template = template;
+    }
+
+    /** A builder, for Java configuration. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public Iterable<byte[]> call(Map<String, Object> environ, StartResponse startResponse) throws Exception {
+        var outcome = Interception.run(next, environ, startResponse, (status, headers) -> pages.containsKey(code(status)),
+                0);
+        if (outcome instanceof Interception.Held held) {
+            Page page = pages.get(code(held.status()));
+            byte[] body = page.body() != null ? page.body() : fill(held.status());
+            startResponse.start(held.status(), headers(held.headers(), page.contentType(), body.length));
+            return List.of(body);
+        }
+        return ((Interception.Passed) outcome).body();
+    }
+
+    private static int code(String status) {
+        try {
+            return Integer.parseInt(status.substring(0, 3));
+        } catch (RuntimeException e) {
+            return -1; // not ours: the server rejects the status
+        }
+    }
+
+    private byte[] fill(String status) {
+        String reason = status.length() > 4 ? status.substring(4) : "";
+        return template.replace("{code}", status.substring(0, 3)).replace("{reason}", escape(reason))
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static List<Header> headers(List<Header> original, String contentType, int length) {
+        List<Header> out = new ArrayList<>();
+        for (Header h : original) {
+            if (!REPLACED.contains(h.name().toLowerCase(Locale.ROOT))) {
+                out.add(h);
+            }
+        }
+        out.add(Header.of("Content-Type", contentType));
+        out.add(Header.of("Content-Length", Integer.toString(length)));
+        return out;
+    }
+
+    private static Map<Integer, Page> pages(Map<String, String> params) {
+        Map<Integer, Page> pages = new HashMap<>();
+        Page templated = new Page(null, "text/html; charset=utf-8");
+        for (String item : Params.list(params, CODES)) {
+            for (int code : range(CODES, item)) {
+                pages.put(code, templated);
+            }
+        }
+        Params.withPrefix(params, PREFIX).forEach((key, location) -> {
+            if (key.equals("codes") || key.equals("template")) {
+                return;
+            }
+            String param = PREFIX + key;
+            if (!key.matches("[0-9]{3}")) {
+                throw Params.bad(param, key, "a status code NNN after " + PREFIX);
+            }
+            int code = range(param, key)[0];
+            pages.put(code, new Page(Params.read(param, location), typeOf(location)));
+        });
+        return pages;
+    }
+
+    /** The codes of {@code NNN} or {@code NNN-MMM}, all within 400–599 (an error page is for an error). */
+    private static int[] range(String param, String item) {
+        String[] ends = item.split("-", 2);
+        try {
+            int from = Integer.parseInt(ends[0]);
+            int to = ends.length == 2 ? Integer.parseInt(ends[1]) : from;
+            if (from >= 400 && to <= 599 && from <= to) {
+                return java.util.stream.IntStream.rangeClosed(from, to).toArray();
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw Params.bad(param, item, "a status code or range within 400-599");
+    }
+
+    private static String typeOf(String location) {
+        String name = location.toLowerCase(Locale.ROOT);
+        if (name.endsWith(".html") || name.endsWith(".htm")) {
+            return "text/html; charset=utf-8";
+        } else if (name.endsWith(".json")) {
+            return "application/json";
+        } else if (name.endsWith(".xml")) {
+            return "application/xml";
+        }
+        return "text/plain; charset=utf-8";
+    }
+
+    private static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    /** Java configuration: {@code ErrorPages.builder().page(404, path).template(500, 599).build(next)}. */
+    public static final class Builder {
+        private final Map<String, String> params = new HashMap<>();
+        private final List<String> codes = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /** Status {@code code} gets the file at {@code page}. */
+        public Builder page(int code, Path page) {
+            params.put(PREFIX + code, page.toString());
+            return this;
+        }
+
+        /** Statuses {@code from}..{@code to} get the template. */
+        public Builder template(int from, int to) {
+            codes.add(from + "-" + to);
+            return this;
+        }
+
+        /** The template text ({@code {code}}, {@code {reason}}) instead of {@link #DEFAULT_TEMPLATE}. */
+        public Builder templateText(String text) {
+            params.put(TEMPLATE, text);
+            return this;
+        }
+
+        public ErrorPages build(GatewayApplication next) {
+            params.put(CODES, String.join(" ", codes));
+            return new ErrorPages(next, params);
+        }
+    }
+}
