@@ -101,9 +101,13 @@ class CgiServletTest {
         assertEquals(200, r.statusCode());
         assertEquals("/next", envLines(r.body()).get("PATH_INFO"));
         assertEquals("from=go", envLines(r.body()).get("QUERY_STRING"));
+        String marker = "cgi-busy-" + System.nanoTime();
+        script(root, "slow.sh", "#!/bin/sh\nexec /bin/sh -c '/bin/sleep 30' " + marker + "\n");
         var slow = http.sendAsync(HttpRequest.newBuilder(server.uri("/cgi-bin/slow.sh")).build(),
                 HttpResponse.BodyHandlers.ofString());
-        Thread.sleep(200);
+        for (int i = 0; i < 250 && ProcessCensus.count(marker, false) == 0; i++) {
+            Thread.sleep(20); // until the one slot is taken
+        }
         var busy = get("/cgi-bin/hello.sh");
         assertEquals(503, busy.statusCode());
         assertEquals("3", busy.headers().firstValue("Retry-After").orElse(null));
