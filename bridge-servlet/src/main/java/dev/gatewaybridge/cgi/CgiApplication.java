@@ -98,7 +98,7 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
     public Iterable<byte[]> call(Map<String, Object> environ, StartResponse startResponse) throws Exception {
         String method = Environ.get(environ, Environ.REQUEST_METHOD, "GET");
         if (!config.methods().contains(method)) {
-            throw new HttpStatusException(405, "CGI: method not allowed: " + HeaderRules.quote(method));
+            return notAllowed(method, startResponse);
         }
         ScriptResolver.Script script = resolver.resolve(Environ.get(environ, Environ.SCRIPT_NAME, ""),
                 Environ.get(environ, Environ.PATH_INFO, ""), (String) environ.get(Environ.REQUEST_URI));
@@ -133,6 +133,15 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
             argv.add(arg);
         }
         return argv;
+    }
+
+    /** 405 with the Allow header RFC 9110 §15.5.6 requires: the method is not in {@code cgi.methods}. */
+    private Iterable<byte[]> notAllowed(String method, StartResponse startResponse) {
+        LOG.log(System.Logger.Level.INFO, "CGI: method not allowed by " + CgiConfig.METHODS + ": "
+                + HeaderRules.quote(method));
+        startResponse.start("405 Method Not Allowed", List.of(Header.of("Content-Type", "text/plain"),
+                Header.of("Allow", String.join(", ", new java.util.TreeSet<>(config.methods())))));
+        return Bodies.of("Method not allowed.\n");
     }
 
     /** 503 with Retry-After: all {@code cgi.maxProcesses} slots are busy. */

@@ -151,7 +151,9 @@ class CgiApplicationTest {
         var encoded = environ("GET", "/cgi-bin", "/sub/deep.sh", "");
         encoded.put(Environ.REQUEST_URI, "/cgi-bin/sub%2fdeep.sh");
         assertEquals(403, run(app, encoded).status(), "encoded slash");
-        assertEquals(405, run(app, environ("DELETE", "/cgi-bin", "/hello.sh", "")).status());
+        var notAllowed = run(app, environ("DELETE", "/cgi-bin", "/hello.sh", ""));
+        assertEquals(405, notAllowed.status());
+        assertEquals("GET, HEAD, POST", notAllowed.header("Allow"));
     }
 
     @Test
