@@ -35,6 +35,8 @@ public final class Environ {
     // Common extensions (Apache, nginx).
     public static final String REQUEST_URI = "REQUEST_URI";
     public static final String HTTPS = "HTTPS";
+    /** The address the request arrived on (Apache, nginx). */
+    public static final String SERVER_ADDR = "SERVER_ADDR";
     /** Prefix of the variables carrying request headers (RFC 3875 §4.1.18). */
     public static final String HTTP_PREFIX = "HTTP_";
 

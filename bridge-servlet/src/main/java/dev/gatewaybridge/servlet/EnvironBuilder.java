@@ -84,6 +84,7 @@ final class EnvironBuilder {
     private void putServerAndClient(Map<String, Object> env, HttpServletRequest request) {
         env.put(SERVER_NAME, request.getServerName());
         env.put(SERVER_PORT, Integer.toString(request.getServerPort()));
+        env.put(SERVER_ADDR, request.getLocalAddr()); // Apache and nginx send it; PHP apps read it
         env.put(SERVER_PROTOCOL, request.getProtocol());
         env.put(SERVER_SOFTWARE, serverSoftware);
         env.put(GATEWAY_INTERFACE, "CGI/1.1");
@@ -135,7 +136,7 @@ final class EnvironBuilder {
     private void putWsgi(Map<String, Object> env, HttpServletRequest request) {
         env.put(WSGI_VERSION, VERSION);
         env.put(WSGI_URL_SCHEME, request.getScheme());
-        env.put(WSGI_INPUT, new ServletInput(request));
+        env.put(WSGI_INPUT, new ServletInput(request, request.getContentLengthLong()));
         env.put(WSGI_INPUT_TERMINATED, Boolean.TRUE);
         env.put(WSGI_ERRORS, new PrintWriter(new LogWriter(context, logPrefix), true));
         env.put(WSGI_MULTITHREAD, config.multithread());

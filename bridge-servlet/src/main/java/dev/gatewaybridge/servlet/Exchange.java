@@ -31,6 +31,7 @@ final class Exchange implements StartResponse {
     private final HttpServletResponse response;
     private final GatewayLog log;
     private final boolean errorDetail;
+    private final boolean head;
 
     private String status;
     private int statusCode;
@@ -41,10 +42,12 @@ final class Exchange implements StartResponse {
     private boolean excessLogged;
     private ServletOutputStream out;
 
-    Exchange(HttpServletResponse response, GatewayLog log, boolean errorDetail) {
+    /** {@code head}: the request is HEAD, whose response has headers only (RFC 9110 §9.3.2). */
+    Exchange(HttpServletResponse response, GatewayLog log, boolean errorDetail, boolean head) {
         this.response = response;
         this.log = log;
         this.errorDetail = errorDetail;
+        this.head = head;
     }
 
     /**
@@ -178,8 +181,18 @@ final class Exchange implements StartResponse {
         return chunk;
     }
 
-    /** At the end of the body: sends headers of an empty body, or aborts a body shorter than declared. */
+    /**
+     * At the end of the body: sends headers of an empty body, or aborts a body shorter than declared. A
+     * response to HEAD has no body but may declare the length a GET would have (RFC 9110 §9.3.2, §8.6).
+     */
     private void finishHeadersAndLength() throws ResponseAbortedException {
+        if (head) {
+            if (!headersSent) {
+                requireStarted("the application returned");
+                sendHeaders(-1);
+            }
+            return;
+        }
         if (!headersSent) {
             requireStarted("the application returned");
             if (declaredLength > 0) {

@@ -105,7 +105,7 @@ public class GatewayServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws java.io.IOException {
-        Exchange exchange = new Exchange(response, log, config.errorDetail());
+        Exchange exchange = new Exchange(response, log, config.errorDetail(), "HEAD".equals(request.getMethod()));
         var environ = environs.build(request);
         if (serial == null) {
             exchange.run(chain, environ);

@@ -7,16 +7,24 @@ import java.io.InputStream;
 
 /**
  * {@code wsgi.input}: the request body. The servlet stream is opened on the first read only, so that an
- * {@code Expect: 100-continue} is answered only when the application actually reads (RFC 9110 §10.1.1);
- * the container ends the stream at the body's end, so reads never run past it.
+ * {@code Expect: 100-continue} is answered only when the application actually reads (RFC 9110 §10.1.1).
+ * Reads never run past the body: with a Content-Length we count it down and answer end-of-file ourselves
+ * once it is consumed (Tomcat throws "Stream closed" for a read after the response completed, and
+ * {@code wsgi.input_terminated} promises reading to EOF is safe); a chunked body ends where the container
+ * says. End-of-file, once reached, is sticky.
  */
 final class ServletInput extends InputStream {
 
     private final HttpServletRequest request;
+    private long remaining;
+    private boolean eof;
     private InputStream in;
 
-    ServletInput(HttpServletRequest request) {
+    /** {@code length}: the request's Content-Length, or -1 if it has none (chunked). */
+    ServletInput(HttpServletRequest request, long length) {
         this.request = request;
+        this.remaining = length;
+        this.eof = length == 0;
     }
 
     private InputStream in() throws IOException {
@@ -28,11 +36,8 @@ final class ServletInput extends InputStream {
 
     @Override
     public int read() throws IOException {
-        try {
-            return in().read();
-        } catch (IOException | RuntimeException e) {
-            throw new BadRequestBodyException(e);
-        }
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
@@ -40,17 +45,28 @@ final class ServletInput extends InputStream {
         if (len == 0) {
             return 0;
         }
+        if (eof) {
+            return -1;
+        }
+        int n;
         try {
-            return in().read(b, off, len);
+            n = in().read(b, off, remaining < 0 ? len : (int) Math.min(len, remaining));
         } catch (IOException | RuntimeException e) {
             // Containers report a malformed body as IOException (Tomcat) or a runtime BadMessageException (Jetty).
             throw new BadRequestBodyException(e);
         }
+        if (n < 0) {
+            eof = true;
+        } else if (remaining > 0) {
+            remaining -= n;
+            eof = remaining == 0;
+        }
+        return n;
     }
 
     @Override
     public int available() throws IOException {
-        return in == null ? 0 : in.available();
+        return in == null || eof ? 0 : in.available();
     }
 
     /** PEP 3333 forbids applications to close wsgi.input; closing is a no-op so the server stays in charge. */

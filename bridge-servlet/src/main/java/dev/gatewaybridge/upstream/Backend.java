@@ -9,6 +9,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Backend {
 
+    private static final System.Logger LOG = System.getLogger(Backend.class.getName());
+
     private final BackendAddress address;
     private final int maxFails;
     private final long failTimeoutNanos;
@@ -52,9 +54,11 @@ public final class Backend {
             fails = 0;
             firstFailNanos = now;
         }
-        if (++fails >= maxFails) {
+        if (++fails >= maxFails && !down) {
             down = true;
             downUntilNanos = now + failTimeoutNanos;
+            LOG.log(System.Logger.Level.WARNING, "backend " + address + " marked down for "
+                    + failTimeoutNanos / 1_000_000 + " ms after " + fails + " failure(s)");
         }
     }
 

@@ -1,18 +1,19 @@
 package dev.gatewaybridge.upstream;
 
-import dev.gatewaybridge.api.HttpStatusException;
+import dev.gatewaybridge.cgi.BadGatewayException;
 
 /**
- * No backend could be reached, or one failed before answering: 502 Bad Gateway (RFC 9110 §15.6.3).
- * The message names the backend(s) and the reason, for the one log line.
+ * No backend could be reached, or one failed before answering: 502 Bad Gateway (RFC 9110 §15.6.3), a kind
+ * of the CGI bridge's {@link BadGatewayException} (the concept lives there once). The message names the
+ * backend(s) and the reason, for the one log line.
  */
-public class BackendUnavailableException extends HttpStatusException {
+public class BackendUnavailableException extends BadGatewayException {
 
     public BackendUnavailableException(String message) {
-        super(502, message);
+        super(message);
     }
 
     public BackendUnavailableException(String message, Throwable cause) {
-        super(502, message, cause);
+        super(message, cause);
     }
 }

@@ -202,15 +202,26 @@ public final class Params {
             if (!(e.getValue() instanceof String value) || !HTTP_KEY.matcher(key).matches()) {
                 continue;
             }
-            // httpoxy (CVE-2016-5385): a "Proxy:" request header would become HTTP_PROXY, which CGI-era
-            // libraries read as the outgoing proxy. CONTENT_TYPE/LENGTH travel without the prefix (RFC 3875
-            // §4.1.18).
-            if (key.equals("HTTP_PROXY") || key.equals("HTTP_CONTENT_TYPE") || key.equals("HTTP_CONTENT_LENGTH")) {
+            if (!forwarded(key)) {
                 continue;
             }
             rejectControls(key, value);
             out.put(key, value);
         }
+    }
+
+    /**
+     * Whether a request header variable goes to the backend. Never HTTP_PROXY: httpoxy (CVE-2016-5385), a
+     * "Proxy:" request header would become the variable CGI-era libraries read as their outgoing proxy.
+     * Not HTTP_CONTENT_TYPE/LENGTH: they travel without the prefix (RFC 3875 §4.1.18). Not
+     * HTTP_TRANSFER_ENCODING: the container already removed the chunked framing (RFC 9112 §7), and a
+     * backend seeing "chunked" next to a CONTENT_LENGTH ignores the body (Werkzeug does).
+     */
+    static boolean forwarded(String key) {
+        return switch (key) {
+            case "HTTP_PROXY", "HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH", "HTTP_TRANSFER_ENCODING" -> false;
+            default -> true;
+        };
     }
 
     private static void copy(Map<String, Object> environ, Map<String, String> out, String... keys) {

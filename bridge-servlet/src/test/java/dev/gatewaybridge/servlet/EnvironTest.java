@@ -71,6 +71,7 @@ class EnvironTest {
         assertEquals("HTTP/1.1", env.get("SERVER_PROTOCOL"));
         assertEquals("CGI/1.1", env.get("GATEWAY_INTERFACE"));
         assertEquals("127.0.0.1", env.get("REMOTE_ADDR"));
+        assertEquals("127.0.0.1", env.get("SERVER_ADDR"));
         assertTrue(Integer.parseInt(env.get("REMOTE_PORT")) > 0);
         assertTrue(env.get("SERVER_SOFTWARE").startsWith("GatewayBridge"));
         assertFalse(env.containsKey("HTTPS"), "plain HTTP has no HTTPS=on");

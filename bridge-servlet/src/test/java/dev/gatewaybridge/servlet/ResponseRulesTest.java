@@ -424,6 +424,22 @@ class ResponseRulesTest {
 
     @ParameterizedTest
     @EnumSource(Kind.class)
+    void headMayDeclareTheLengthOfTheGetBodyAndSendNone(Kind kind) {
+        try (ServletContainer c = serve(kind, (env, start) -> {
+            start.start("200 OK", List.of(Header.of("Content-Type", "text/plain"), Header.of("Content-Length", "16")));
+            return List.of(); // what uWSGI and php-fpm answer to HEAD
+        }); RawHttp http = RawHttp.open(c.port())) {
+            http.send("HEAD / HTTP/1.1\r\nHost: h\r\n\r\n");
+            var head = http.readResponse(true);
+            assertEquals(200, head.status(), head::toString);
+            assertEquals("16", head.header("Content-Length"));
+            http.send("HEAD / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
+            assertEquals(200, http.readResponse(true).status(), "the connection survived");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
     void anEmptyBodyGetsContentLengthZero(Kind kind) {
         try (ServletContainer c = serve(kind, (env, start) -> {
             start.start("204 No Content", List.of());

@@ -88,6 +88,22 @@ class ConnectionTest {
     }
 
     @Test
+    void aBackendThatStopsReadingTimesOutTheWrite() throws Exception {
+        try (ServerSocketChannel server = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
+            var address = new BackendAddress.Tcp("127.0.0.1", ((InetSocketAddress) server.getLocalAddress()).getPort());
+            try (Connection c = Connection.open(address, FAST); SocketChannel peer = server.accept()) {
+                byte[] block = new byte[1 << 20];
+                var e = assertThrows(BackendTimeoutException.class, () -> {
+                    for (int i = 0; i < 256; i++) { // far more than the socket buffers hold
+                        c.output().write(block);
+                    }
+                });
+                assertTrue(e.getMessage().contains("reading the request"), e.getMessage());
+            }
+        }
+    }
+
+    @Test
     void theTotalTimeoutBoundsATrickleOfBytes() throws Exception {
         Timeouts t = new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofMillis(400));
         try (ServerSocketChannel server = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {

@@ -175,14 +175,16 @@ class ParamsTest {
     }
 
     @Test
-    void neverSendsHttpProxyNorContentHeadersTwice() {
+    void neverSendsHttpProxyNorTransferEncodingNorContentHeadersTwice() {
         var env = environ("", "/");
         env.put("HTTP_PROXY", "http://evil.example:8080");
         env.put("HTTP_CONTENT_TYPE", "x/y");
+        env.put("HTTP_TRANSFER_ENCODING", "chunked");
         env.put("HTTP_X_FORWARDED_FOR", "10.0.0.1");
         var m = asMap(Params.builder().build().forRequest(env));
         assertFalse(m.containsKey("HTTP_PROXY"));
         assertFalse(m.containsKey("HTTP_CONTENT_TYPE"));
+        assertFalse(m.containsKey("HTTP_TRANSFER_ENCODING"));
         assertEquals("10.0.0.1", m.get("HTTP_X_FORWARDED_FOR"));
     }
 

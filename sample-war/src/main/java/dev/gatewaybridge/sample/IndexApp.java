@@ -18,6 +18,7 @@ public final class IndexApp implements GatewayApplication {
             {"echo", "POST a body: it comes back, streamed, with its Content-Type"},
             {"stream?chunks=5&size=16", "N chunks of M bytes, each flushed on its own"},
             {"middleware/hello", "hello wrapped by a middleware (X-Elapsed header, upper-cased body)"},
+            {"mw/items", "the bundled middleware: UrlMap mounts, XsltFilter renders XML, ErrorPages, TrustedProxies"},
     };
 
     @Override

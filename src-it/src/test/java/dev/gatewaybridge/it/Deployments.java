@@ -2,6 +2,8 @@ package dev.gatewaybridge.it;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -20,6 +22,36 @@ final class Deployments {
                     + "): run the integration tests through Maven (mvn verify), which sets it");
         }
         return value;
+    }
+
+    private static final long PLUGIN_START_TIMEOUT_MS = 120_000;
+    private static volatile boolean pluginJettyUp;
+
+    /**
+     * The port of the Jetty jetty-ee10-maven-plugin forked before failsafe, once it listens: the plugin stops
+     * waiting for its child after a while, and on a loaded machine the child can take longer.
+     */
+    static int pluginJettyPort() {
+        int port = Integer.parseInt(property("it.jetty.plugin.port"));
+        long deadline = System.currentTimeMillis() + PLUGIN_START_TIMEOUT_MS;
+        while (!pluginJettyUp) {
+            try {
+                new Socket(InetAddress.getLoopbackAddress(), port).close();
+                pluginJettyUp = true;
+            } catch (IOException e) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IllegalStateException("the plugin-started Jetty is not listening on port " + port
+                            + " after " + PLUGIN_START_TIMEOUT_MS + " ms; see src-it/target/jetty-start-war.out", e);
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted waiting for Jetty", interrupted);
+                }
+            }
+        }
+        return port;
     }
 
     /** The packaged sample WAR; fails naming its path if it is missing. */

@@ -3,7 +3,6 @@ package dev.gatewaybridge.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,6 +50,12 @@ class JettyHomeIT extends SampleSuite {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
+        // Should this JVM die before @AfterAll (a killed build), take the server down with it.
+        Process started = jetty;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            started.descendants().forEach(ProcessHandle::destroyForcibly);
+            started.destroyForcibly();
+        }, "stop-jetty-home"));
         port = awaitPort();
     }
 
@@ -95,9 +100,5 @@ class JettyHomeIT extends SampleSuite {
     @Override
     int port() {
         return port;
-    }
-
-    static String logText() throws IOException {
-        return Files.readString(log);
     }
 }

@@ -8,6 +8,6 @@ class JettyPluginIT extends SampleSuite {
 
     @Override
     int port() {
-        return Integer.parseInt(Deployments.property("it.jetty.plugin.port"));
+        return Deployments.pluginJettyPort();
     }
 }

@@ -13,6 +13,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
+import dev.gatewaybridge.test.RawHttp;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,13 +25,13 @@ import org.junit.jupiter.api.Test;
 class MiddlewareIT {
 
     private static int port() {
-        return Integer.parseInt(Deployments.property("it.jetty.plugin.port"));
+        return Deployments.pluginJettyPort();
     }
 
     @Test
     void xmlFromTheMountedAppIsRenderedToHtmlWithItsLengthCorrected() throws Exception {
-        Wire.Response r = request("127.0.0.1", "/sample/mw/items", "");
-        assertEquals(200, r.status(), r.statusLine());
+        RawHttp.Response r = request("127.0.0.1", "/sample/mw/items", "");
+        assertEquals(200, r.status(), r.toString());
         assertHtml(r.header("Content-Type"));
         assertEquals(Integer.toString(r.body().length), r.header("Content-Length"));
         assertTrue(r.text().contains("<h1>Fruit</h1>"), r.text());
@@ -47,7 +48,7 @@ class MiddlewareIT {
     @Test
     void anUnmountedPathGetsTheStatic404PageAndPrefixesMatchWholeSegments() throws Exception {
         for (String path : new String[] {"/sample/mw/nothing", "/sample/mw/hellothere"}) {
-            Wire.Response r = request("127.0.0.1", path, "");
+            RawHttp.Response r = request("127.0.0.1", path, "");
             assertEquals(404, r.status(), path);
             assertTrue(r.text().contains("Nothing lives at this address"), r.text());
             assertHtml(r.header("Content-Type"));
@@ -57,8 +58,8 @@ class MiddlewareIT {
 
     @Test
     void anApplication500KeepsItsStatusButNotItsBody() throws Exception {
-        Wire.Response r = request("127.0.0.1", "/sample/mw/items/boom", "");
-        assertEquals(500, r.status(), r.statusLine());
+        RawHttp.Response r = request("127.0.0.1", "/sample/mw/items/boom", "");
+        assertEquals(500, r.status(), r.toString());
         assertTrue(r.text().contains("<h1>500 Internal Server Error</h1>"), r.text());
         assertFalse(r.text().contains("internal detail"), r.text());
     }
@@ -88,13 +89,13 @@ class MiddlewareIT {
     }
 
     private static Map<String, Object> environ(String from, String target, String headers) throws Exception {
-        Wire.Response r = request(from, target, headers);
-        assertEquals(200, r.status(), r.statusLine() + "\n" + r.text());
+        RawHttp.Response r = request(from, target, headers);
+        assertEquals(200, r.status(), r.toString() + "\n" + r.text());
         return FlatJson.parse(r.text());
     }
 
     /** GET {@code target} on a connection from local address {@code from}, read to its close. */
-    private static Wire.Response request(String from, String target, String headers) throws IOException {
+    private static RawHttp.Response request(String from, String target, String headers) throws IOException {
         try (Socket socket = new Socket()) {
             socket.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
             socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port()), 10_000);
@@ -105,7 +106,7 @@ class MiddlewareIT {
         }
     }
 
-    private static Wire.Response parse(InputStream in) throws IOException {
+    private static RawHttp.Response parse(InputStream in) throws IOException {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         in.transferTo(all);
         String text = all.toString(StandardCharsets.ISO_8859_1);
@@ -117,8 +118,8 @@ class MiddlewareIT {
             headers.add(new String[] {lines[i].substring(0, colon).trim(), lines[i].substring(colon + 1).trim()});
         }
         byte[] body = java.util.Arrays.copyOfRange(all.toByteArray(), end + 4, all.size());
-        Wire.Response head = new Wire.Response(Integer.parseInt(lines[0].substring(9, 12)), lines[0], headers,
-                body, java.util.List.of());
+        RawHttp.Response head = new RawHttp.Response(new RawHttp.Head(lines[0], headers), body, true,
+                java.util.List.of(), java.util.List.of());
         if ("chunked".equalsIgnoreCase(head.header("Transfer-Encoding"))) {
             throw new IOException("unexpected chunked response to " + lines[0]);
         }

@@ -7,24 +7,31 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 
+import dev.gatewaybridge.test.RawHttp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * The behaviour of the packaged sample WAR, whatever container runs it. Each subclass deploys the WAR at
- * /sample on a loopback port and says which; every test speaks raw HTTP/1.1 so nothing is hidden.
+ * /sample on a loopback port and says which; every test speaks raw HTTP/1.1 (RawHttp from bridge-servlet's
+ * test-jar, or a bare socket to stream a gigabyte) so nothing is hidden.
  */
 abstract class SampleSuite {
 
@@ -37,8 +44,8 @@ abstract class SampleSuite {
 
     @Test
     void helloIsPlainTextWithItsContentLength() throws Exception {
-        Wire.Response r = request("GET", "/sample/hello", "");
-        assertEquals(200, r.status(), r.statusLine());
+        RawHttp.Response r = request("GET", "/sample/hello", "");
+        assertEquals(200, r.status(), r.toString());
         assertTrue(r.header("Content-Type").startsWith("text/plain"), r.header("Content-Type"));
         assertEquals("14", r.header("Content-Length"));
         assertNull(r.header("Transfer-Encoding"));
@@ -47,16 +54,16 @@ abstract class SampleSuite {
 
     @Test
     void indexListsThePages() throws Exception {
-        Wire.Response r = request("GET", "/sample/", "");
-        assertEquals(200, r.status(), r.statusLine());
+        RawHttp.Response r = request("GET", "/sample/", "");
+        assertEquals(200, r.status(), r.toString());
         assertTrue(r.text().contains("href=\"/sample/hello\""), r.text());
         assertTrue(r.text().contains("href=\"/sample/echo\""), r.text());
     }
 
     @Test
     void middlewareWrapsTheAppAddingAHeaderAndUpperCasingTheBody() throws Exception {
-        Wire.Response r = request("GET", "/sample/middleware/anything", "");
-        assertEquals(200, r.status(), r.statusLine());
+        RawHttp.Response r = request("GET", "/sample/middleware/anything", "");
+        assertEquals(200, r.status(), r.toString());
         assertEquals("HELLO, WORLD!\n", r.text());
         assertEquals("14", r.header("Content-Length"));
         assertTrue(r.header("X-Elapsed").matches("\\d+us"), r.header("X-Elapsed"));
@@ -74,6 +81,7 @@ abstract class SampleSuite {
         assertEquals("/sample/environ/x?a=1&b=%20", env.get("REQUEST_URI"));
         assertEquals("HTTP/1.1", env.get("SERVER_PROTOCOL"));
         assertEquals("127.0.0.1", env.get("SERVER_NAME"));
+        assertEquals(host(), env.get("HTTP_HOST"));
         assertEquals(Integer.toString(port()), env.get("SERVER_PORT"));
         assertEquals("127.0.0.1", env.get("REMOTE_ADDR"));
         assertEquals("http", env.get("wsgi.url_scheme"));
@@ -142,40 +150,41 @@ abstract class SampleSuite {
 
     @Test
     void headSendsTheHeadersOfGetAndNoBody() throws Exception {
-        try (Wire wire = Wire.connect(port())) {
+        try (RawHttp wire = RawHttp.open(port())) {
             wire.send("HEAD /sample/hello HTTP/1.1\r\nHost: " + host() + "\r\n\r\n");
-            Wire.Response head = wire.read(true);
-            assertEquals(200, head.status(), head.statusLine());
+            RawHttp.Response head = wire.readResponse(true);
+            assertEquals(200, head.status(), head.toString());
             assertEquals("14", head.header("Content-Length"));
             // Had a body followed the HEAD response, this second response would start inside it.
             wire.send("GET /sample/hello HTTP/1.1\r\nHost: " + host() + "\r\nConnection: close\r\n\r\n");
-            Wire.Response get = wire.read();
-            assertEquals(200, get.status(), get.statusLine());
+            RawHttp.Response get = wire.readResponse();
+            assertEquals(200, get.status(), get.toString());
             assertEquals("Hello, world!\n", get.text());
         }
     }
 
     @Test
     void expectContinueIsAnsweredWhenTheAppReadsTheBody() throws Exception {
-        try (Wire wire = Wire.connect(port())) {
+        try (RawHttp wire = RawHttp.open(port())) {
             wire.send("POST /sample/echo HTTP/1.1\r\nHost: " + host() + "\r\nContent-Type: text/plain\r\n"
                     + "Content-Length: 5\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n");
-            Wire.Response interim = wire.readHead();
+            RawHttp.Head interim = wire.readHead();
             assertEquals(100, interim.status(), interim.statusLine());
             wire.send("hello");
-            Wire.Response r = wire.read();
-            assertEquals(200, r.status(), r.statusLine());
+            RawHttp.Response r = wire.readResponse();
+            assertEquals(200, r.status(), r.toString());
             assertEquals("hello", r.text());
         }
     }
 
     @Test
     void expectContinueIsNotAnsweredWhenTheAppDoesNotRead() throws Exception {
-        try (Wire wire = Wire.connect(port())) {
+        try (RawHttp wire = RawHttp.open(port())) {
             wire.send("POST /sample/hello HTTP/1.1\r\nHost: " + host() + "\r\nContent-Type: text/plain\r\n"
                     + "Content-Length: 5\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n");
-            Wire.Response r = wire.read();
-            assertEquals(200, r.status(), "a 100 Continue invites a body nobody reads: " + r.statusLine());
+            RawHttp.Response r = wire.readResponse();
+            assertEquals(List.of(), r.interim(), "a 100 Continue invites a body nobody reads");
+            assertEquals(200, r.status(), r.toString());
             assertEquals("Hello, world!\n", r.text());
         }
     }
@@ -186,12 +195,12 @@ abstract class SampleSuite {
     void echoReturnsTheBodyWithItsContentType() throws Exception {
         byte[] body = new byte[300_000];
         new Random(7).nextBytes(body);
-        try (Wire wire = Wire.connect(port())) {
+        try (RawHttp wire = RawHttp.open(port())) {
             wire.send("POST /sample/echo HTTP/1.1\r\nHost: " + host() + "\r\nContent-Type: application/x-it\r\n"
                     + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n");
             wire.send(body);
-            Wire.Response r = wire.read();
-            assertEquals(200, r.status(), r.statusLine());
+            RawHttp.Response r = wire.readResponse();
+            assertEquals(200, r.status(), r.toString());
             assertEquals("application/x-it", r.header("Content-Type"));
             assertArrayEquals(body, r.body());
         }
@@ -199,22 +208,22 @@ abstract class SampleSuite {
 
     @Test
     void chunkedRequestBodyIsEchoedWhole() throws Exception {
-        Wire.Response r = request("POST", "/sample/echo", "Content-Type: text/plain\r\n"
+        RawHttp.Response r = request("POST", "/sample/echo", "Content-Type: text/plain\r\n"
                 + "Transfer-Encoding: chunked\r\n\r\n5\r\nHello\r\n2\r\n, \r\n7\r\nchunks!\r\n0\r\n\r\n");
-        assertEquals(200, r.status(), r.statusLine());
+        assertEquals(200, r.status(), r.toString());
         assertTrue(r.header("Content-Type").startsWith("text/plain"), r.header("Content-Type"));
         assertEquals("Hello, chunks!", r.text());
     }
 
     @Test
     void streamSendsEachChunkOnItsOwn() throws Exception {
-        Wire.Response r;
+        RawHttp.Response r;
         // Kept alive: with "Connection: close" a server may delimit the body by closing instead of chunking.
-        try (Wire wire = Wire.connect(port())) {
+        try (RawHttp wire = RawHttp.open(port())) {
             wire.send("GET /sample/stream?chunks=5&size=100 HTTP/1.1\r\nHost: " + host() + "\r\n\r\n");
-            r = wire.read();
+            r = wire.readResponse();
         }
-        assertEquals(200, r.status(), r.statusLine());
+        assertEquals(200, r.status(), r.toString());
         assertEquals("chunked", r.header("Transfer-Encoding"));
         assertEquals(Collections.nCopies(5, 100), r.chunks(), "one HTTP chunk per body chunk, each flushed");
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
@@ -228,11 +237,11 @@ abstract class SampleSuite {
 
     @Test
     void streamRejectsBadParametersWith400NamingThem() throws Exception {
-        Wire.Response chunks = request("GET", "/sample/stream?chunks=-1&size=10", "");
-        assertEquals(400, chunks.status(), chunks.statusLine());
+        RawHttp.Response chunks = request("GET", "/sample/stream?chunks=-1&size=10", "");
+        assertEquals(400, chunks.status(), chunks.toString());
         assertTrue(chunks.text().contains("chunks") && chunks.text().contains("-1"), chunks.text());
-        Wire.Response size = request("GET", "/sample/stream?chunks=1&size=big", "");
-        assertEquals(400, size.status(), size.statusLine());
+        RawHttp.Response size = request("GET", "/sample/stream?chunks=1&size=big", "");
+        assertEquals(400, size.status(), size.toString());
         assertTrue(size.text().contains("size") && size.text().contains("big"), size.text());
     }
 
@@ -241,23 +250,39 @@ abstract class SampleSuite {
     void gibibyteUploadComesBackThroughEchoStreamedBothWays() throws Exception {
         byte[] block = new byte[64 * 1024];
         new Random(42).nextBytes(block);
-        try (Wire wire = Wire.connect(port())) {
-            wire.send("POST /sample/echo HTTP/1.1\r\nHost: " + host() + "\r\n"
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port())) {
+            socket.setSoTimeout(60_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /sample/echo HTTP/1.1\r\nHost: " + host() + "\r\n"
                     + "Content-Type: application/octet-stream\r\nContent-Length: " + GIB + "\r\n"
-                    + "Connection: close\r\n\r\n");
-            // The client streams too: one thread sends 1 GiB while this one reads it back.
-            FutureTask<Long> upload = new FutureTask<>(() -> send(wire.output(), block, GIB));
+                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            // The client streams too: one thread sends 1 GiB while this one reads it back, 64 KiB at a time.
+            FutureTask<Long> upload = new FutureTask<>(() -> send(out, block, GIB));
             Thread uploader = new Thread(upload, "upload");
             uploader.setDaemon(true);
             uploader.start();
-            Wire.Response head = wire.readHead();
-            assertEquals(200, head.status(), head.statusLine());
-            assertEquals(Long.toString(GIB), head.header("Content-Length"));
+            InputStream in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
+            String head = readHead(in);
+            assertTrue(head.startsWith("HTTP/1.1 200 "), head);
+            assertTrue(head.contains("\r\nContent-Length: " + GIB + "\r\n"), head);
             CRC32 received = new CRC32();
-            long count = receive(wire.input(), GIB, received);
+            long count = receive(in, GIB, received);
             assertEquals(GIB, count, "bytes echoed");
             assertEquals(upload.get(60, TimeUnit.SECONDS), received.getValue(), "CRC32 of what came back");
         }
+    }
+
+    /** The status line and headers, up to and including the blank line, as ISO-8859-1 text. */
+    private static String readHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                throw new IOException("connection closed in the response head: " + head);
+            }
+            head.append((char) c);
+        }
+        return head.toString();
     }
 
     /** Writes {@code total} bytes, {@code block} repeated; returns their CRC32. */
@@ -290,18 +315,20 @@ abstract class SampleSuite {
     }
 
     /** One request on its own connection; {@code rest} holds extra header lines, then CRLF and a body. */
-    Wire.Response request(String method, String target, String rest) throws Exception {
+    RawHttp.Response request(String method, String target, String rest) {
         String tail = rest.contains("\r\n\r\n") ? rest : rest + "\r\n";
-        try (Wire wire = Wire.connect(port())) {
+        try (RawHttp wire = RawHttp.open(port())) {
             wire.send(method + " " + target + " HTTP/1.1\r\nHost: " + host() + "\r\nConnection: close\r\n" + tail);
-            return wire.read("HEAD".equals(method));
+            RawHttp.Response r = wire.readResponse("HEAD".equals(method));
+            assertTrue(r.complete(), "response cut short: " + r);
+            return r;
         }
     }
 
-    Map<String, Object> environ(String method, String target, String rest) throws Exception {
-        Wire.Response r = request(method, target, rest);
-        assertEquals(200, r.status(), r.statusLine() + "\n" + r.text());
+    Map<String, Object> environ(String method, String target, String rest) {
+        RawHttp.Response r = request(method, target, rest);
+        assertEquals(200, r.status(), r + "\n" + r.text());
         assertEquals("application/json", r.header("Content-Type"));
-        return FlatJson.parse(new String(r.body(), StandardCharsets.UTF_8));
+        return FlatJson.parse(r.text());
     }
 }

@@ -1,0 +1,271 @@
+package dev.gatewaybridge.scgi;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.gatewaybridge.api.GatewayApplication;
+import dev.gatewaybridge.api.HttpStatusException;
+import dev.gatewaybridge.api.StartResponse;
+import dev.gatewaybridge.cgi.BadGatewayException;
+import dev.gatewaybridge.cgi.CgiResponse;
+import dev.gatewaybridge.cgi.CgiResponseParser;
+import dev.gatewaybridge.upstream.BackendAddress;
+import dev.gatewaybridge.upstream.BackendSet;
+import dev.gatewaybridge.upstream.BackendTimeoutException;
+import dev.gatewaybridge.upstream.BackendUnavailableException;
+import dev.gatewaybridge.upstream.ConfigReader;
+import dev.gatewaybridge.upstream.Connection;
+import dev.gatewaybridge.upstream.Param;
+import dev.gatewaybridge.upstream.Params;
+import dev.gatewaybridge.upstream.Timeouts;
+
+/**
+ * A gateway application that passes each request to an SCGI server (uWSGI, a Python {@code scgi} server,
+ * Rack...) and streams the answer back: one connection per request (SCGI has no keep-alive), the header
+ * block built by {@link Params} from the environ, the request body streamed after it, the response read as a
+ * CGI response ({@link CgiResponseParser}) and its body streamed to the client as it arrives.
+ *
+ * <p>Several backends are balanced and failed over by a {@link BackendSet}; no backend reachable is a 502,
+ * a backend silent past the read or total timeout a 504, a response that is not a CGI response a 502 naming
+ * the offending bytes. A backend that dies mid-body aborts the client's response (the servlet does not end
+ * it cleanly), though without a Content-Length an SCGI client cannot tell a crash from an end.
+ *
+ * <p>Configured by init-params ({@link #ScgiApplication(Map)}, names below, all under {@code scgi.}) or by
+ * {@link #builder()}. Close it to refuse further requests (503); in-flight ones finish.
+ */
+public final class ScgiApplication implements GatewayApplication, AutoCloseable {
+
+    private static final String PREFIX = "scgi.";
+    /** Required: {@code host:port}, {@code [v6]:port} or {@code unix:/path}, comma separated. */
+    public static final String BACKENDS = PREFIX + BackendSet.BACKENDS;
+    /** {@code round-robin} (default) or {@code least-busy}. */
+    public static final String BALANCE = PREFIX + BackendSet.BALANCE;
+    /** Failures within {@link #FAIL_TIMEOUT} that mark a backend down (default 1; 0 never). */
+    public static final String MAX_FAILS = PREFIX + BackendSet.MAX_FAILS;
+    /** Failure window and time a backend stays down (default 10s). */
+    public static final String FAIL_TIMEOUT = PREFIX + BackendSet.FAIL_TIMEOUT;
+    /** Longest wait for a connection (default 60s); then the next backend is tried. */
+    public static final String CONNECT_TIMEOUT = PREFIX + Timeouts.CONNECT_TIMEOUT;
+    /** Longest the backend may stay silent, or not read, between two bytes (default 60s). */
+    public static final String READ_TIMEOUT = PREFIX + Timeouts.READ_TIMEOUT;
+    /** Longest a whole exchange may take (default 10m). */
+    public static final String TOTAL_TIMEOUT = PREFIX + Timeouts.TOTAL_TIMEOUT;
+    /** Script root: adds DOCUMENT_ROOT and SCRIPT_FILENAME (unset: the backend is an application). */
+    public static final String ROOT = PREFIX + Params.ROOT;
+    /** Regex splitting the path into script and PATH_INFO, e.g. {@code ^(.+\.php)(/.*)$}. */
+    public static final String SCRIPT_PATTERN = PREFIX + Params.SCRIPT_PATTERN;
+    /** File name appended to a script path ending in {@code /}. */
+    public static final String INDEX = PREFIX + Params.INDEX;
+    /** {@code true}: 404 unless the script file exists under the root (default false). */
+    public static final String TRY_FILES = PREFIX + Params.TRY_FILES;
+    /** Fixed params, one {@code NAME=value} per line. */
+    public static final String PARAMS = PREFIX + Params.PARAMS;
+    /** SERVER_SOFTWARE sent to the backend (default: the servlet's). */
+    public static final String SERVER_SOFTWARE = PREFIX + Params.SERVER_SOFTWARE;
+    /** Largest request body without Content-Length buffered to learn its length (default 16m bytes). */
+    public static final String MAX_BUFFERED_BODY = PREFIX + "maxBufferedBody";
+
+    static final long DEFAULT_MAX_BUFFERED_BODY = 16L * 1024 * 1024;
+    private static final Set<String> KNOWN = Set.of(BackendSet.BACKENDS, BackendSet.BALANCE, BackendSet.MAX_FAILS,
+            BackendSet.FAIL_TIMEOUT, Timeouts.CONNECT_TIMEOUT, Timeouts.READ_TIMEOUT, Timeouts.TOTAL_TIMEOUT,
+            Params.ROOT, Params.SCRIPT_PATTERN, Params.INDEX, Params.TRY_FILES, Params.PARAMS,
+            Params.SERVER_SOFTWARE, "maxBufferedBody");
+
+    private final BackendSet backends;
+    private final Timeouts timeouts;
+    private final Params params;
+    private final long maxBufferedBody;
+    private volatile boolean closed;
+
+    /** Configured from init-params (all of them; only {@code scgi.*} are read, unknown ones fail). */
+    public ScgiApplication(Map<String, String> config) {
+        ConfigReader reader = new ConfigReader(config, PREFIX);
+        reader.rejectUnknown(KNOWN);
+        this.backends = BackendSet.from(reader);
+        this.timeouts = Timeouts.from(reader);
+        this.params = Params.from(reader);
+        this.maxBufferedBody = reader.parsed("maxBufferedBody", DEFAULT_MAX_BUFFERED_BODY, ScgiApplication::size);
+    }
+
+    private ScgiApplication(Builder b) {
+        this.backends = new BackendSet(b.backends, b.balance, b.maxFails, b.failTimeout);
+        this.timeouts = b.timeouts;
+        this.params = b.params;
+        this.maxBufferedBody = b.maxBufferedBody;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The backends, for monitoring (in-flight counts). */
+    public BackendSet backends() {
+        return backends;
+    }
+
+    @Override
+    public Iterable<byte[]> call(Map<String, Object> environ, StartResponse startResponse) throws Exception {
+        if (closed) {
+            throw new HttpStatusException(503, "the SCGI bridge is closed");
+        }
+        List<Param> vars = params.forRequest(environ);
+        RequestBody body = RequestBody.of(environ, maxBufferedBody);
+        BackendSet.Lease<Connection> lease = null;
+        try {
+            lease = backends.connect(timeouts);
+            InputStream in = exchange(lease, vars, body);
+            CgiResponse head = readHead(lease, in);
+            head.start(startResponse);
+            return new ResponseBody(in, lease, body);
+        } catch (Throwable t) {
+            if (lease != null) {
+                lease.value().close();
+                lease.close();
+            }
+            body.close();
+            throw t;
+        }
+    }
+
+    /** Sends the header block and the body; returns the response stream. */
+    private InputStream exchange(BackendSet.Lease<Connection> lease, List<Param> vars, RequestBody body)
+            throws IOException {
+        Connection c = lease.value();
+        OutputStream out = new BufferedOutputStream(new BackendOutput(c.output()), 16 * 1024);
+        try {
+            out.write(ScgiWriter.request(vars, body.length()));
+            body.copyTo(out); // an IOException from the client's side passes through as it is
+            out.flush();
+        } catch (BackendWriteException e) {
+            throw broken(lease, "reading the request", e.getCause());
+        } catch (BackendTimeoutException e) {
+            lease.failed(); // a backend that stops reading counts against it, as one that stops answering
+            throw e;
+        }
+        return new BufferedInputStream(c.input(), 16 * 1024);
+    }
+
+    /** Marks failures writing to the backend, to tell them from failures reading the client's body. */
+    private static final class BackendOutput extends java.io.FilterOutputStream {
+        BackendOutput(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            try {
+                out.write(b, off, len);
+            } catch (IOException e) {
+                throw new BackendWriteException(e);
+            }
+        }
+    }
+
+    private static final class BackendWriteException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        BackendWriteException(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    /** The CGI response header section (RFC 3875 §6); 502 naming the backend if it is not one. */
+    private static CgiResponse readHead(BackendSet.Lease<Connection> lease, InputStream in) throws IOException {
+        try {
+            return CgiResponseParser.parse(in);
+        } catch (BadGatewayException e) {
+            lease.failed();
+            throw new BadGatewayException("SCGI backend " + lease.backend() + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw broken(lease, "sending the response head", e);
+        } catch (RuntimeException e) {
+            lease.failed(); // a timeout
+            throw e;
+        }
+    }
+
+    private static BackendUnavailableException broken(BackendSet.Lease<Connection> lease, String what,
+            Throwable cause) {
+        lease.failed();
+        return new BackendUnavailableException("SCGI backend " + lease.backend() + " failed " + what + ": "
+                + cause.getMessage(), cause);
+    }
+
+    private static long size(String text) {
+        String t = text.strip().toLowerCase(java.util.Locale.ROOT);
+        long unit = t.endsWith("k") ? 1024 : t.endsWith("m") ? 1024 * 1024 : t.endsWith("g") ? 1024L * 1024 * 1024 : 1;
+        long n = Long.parseLong(unit == 1 ? t : t.substring(0, t.length() - 1));
+        if (n < 0) {
+            throw new IllegalArgumentException("must not be negative");
+        }
+        return n * unit;
+    }
+
+    /** Refuses further requests (503); requests in flight finish. There is no pool to drain. */
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    /** Programmatic configuration, with the same defaults as the init-params. */
+    public static final class Builder {
+        private List<BackendAddress> backends;
+        private BackendSet.Balance balance = BackendSet.Balance.ROUND_ROBIN;
+        private int maxFails = 1;
+        private Duration failTimeout = Duration.ofSeconds(10);
+        private Timeouts timeouts = Timeouts.DEFAULT;
+        private Params params = Params.builder().build();
+        private long maxBufferedBody = DEFAULT_MAX_BUFFERED_BODY;
+
+        private Builder() {
+        }
+
+        /** Backend addresses: {@code host:port}, {@code [v6]:port}, {@code unix:/path}. */
+        public Builder backends(String... addresses) {
+            this.backends = BackendAddress.parseList(String.join(",", addresses));
+            return this;
+        }
+
+        public Builder balance(BackendSet.Balance balance) {
+            this.balance = balance;
+            return this;
+        }
+
+        /** Passive health: {@code maxFails} failures within {@code failTimeout} mark a backend down that long. */
+        public Builder health(int maxFails, Duration failTimeout) {
+            this.maxFails = maxFails;
+            this.failTimeout = failTimeout;
+            return this;
+        }
+
+        public Builder timeouts(Duration connect, Duration read, Duration total) {
+            this.timeouts = new Timeouts(connect, read, total);
+            return this;
+        }
+
+        /** How the params are built (script root, split pattern, fixed params...). */
+        public Builder params(Params params) {
+            this.params = params;
+            return this;
+        }
+
+        public Builder maxBufferedBody(long bytes) {
+            this.maxBufferedBody = bytes;
+            return this;
+        }
+
+        public ScgiApplication build() {
+            if (backends == null) {
+                throw new IllegalArgumentException("no backends: call backends(...) (" + BACKENDS + ")");
+            }
+            return new ScgiApplication(this);
+        }
+    }
+}
