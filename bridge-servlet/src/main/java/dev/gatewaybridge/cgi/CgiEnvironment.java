@@ -20,7 +20,7 @@ final class CgiEnvironment {
     /** Meta-variables copied from the environ as they are, when present and not empty. */
     private static final List<String> COPIED = List.of(Environ.AUTH_TYPE, Environ.CONTENT_LENGTH,
             Environ.CONTENT_TYPE, Environ.QUERY_STRING, Environ.REMOTE_ADDR, Environ.REMOTE_HOST,
-            Environ.REMOTE_PORT, Environ.REMOTE_USER, Environ.REQUEST_METHOD, Environ.SERVER_NAME,
+            Environ.REMOTE_PORT, Environ.REMOTE_USER, Environ.REQUEST_METHOD, Environ.SERVER_ADDR, Environ.SERVER_NAME,
             Environ.SERVER_PORT, Environ.SERVER_PROTOCOL, Environ.REQUEST_URI, "REDIRECT_STATUS", "REDIRECT_URL",
             "REDIRECT_QUERY_STRING");
 

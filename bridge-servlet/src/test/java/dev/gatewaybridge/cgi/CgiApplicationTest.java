@@ -302,7 +302,7 @@ class CgiApplicationTest {
     @Test
     void timeoutAfterHeadersAbortsTheBody() throws Exception {
         script(root, "stall.sh", "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\npart'\nexec /bin/sleep 300\n");
-        try (var quick = CgiApplication.builder().root(root).timeout(Duration.ofMillis(500)).application()) {
+        try (var quick = CgiApplication.builder().root(root).timeout(Duration.ofMillis(1500)).application()) {
             assertThrows(UncheckedIOException.class, () -> run(quick, environ("GET", "/cgi-bin", "/stall.sh", "")));
         }
     }

@@ -105,7 +105,7 @@ class CgiServletTest {
     @ParameterizedTest
     @EnumSource(ServletContainer.Kind.class)
     void redirectsTimeoutsAndBusy(ServletContainer.Kind kind) throws Exception {
-        serve(kind, CgiApplication.builder().root(root).timeout(Duration.ofMillis(700)).maxProcesses(1).retryAfter(3));
+        serve(kind, CgiApplication.builder().root(root).timeout(Duration.ofSeconds(2)).maxProcesses(1).retryAfter(3));
         var r = get("/cgi-bin/go.sh");
         assertEquals(200, r.statusCode());
         assertEquals("/next", envLines(r.body()).get("PATH_INFO"));
