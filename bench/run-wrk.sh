@@ -80,11 +80,17 @@ done
 mean() { printf '%s\n' "$@" | awk '{s+=$1} END {printf "%.1f", s/NR}'; }
 maxof() { printf '%s\n' "$@" | awk 'BEGIN{m=0} {if ($1>m) m=$1} END {printf "%.1f", m/1048576}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", a/b}'; }
+# Pairs measured back to back share the machine's state: the median of their ratios resists noise best.
+median_ratio() { # median_ratio "a1 a2 …" "b1 b2 …" → median of b_i / a_i
+  paste -d' ' <(tr ' ' '\n' <<<"$1") <(tr ' ' '\n' <<<"$2") | awk '{print $2/$1}' | sort -g \
+    | awk '{r[NR]=$1} END {printf "%.3f", NR%2 ? r[(NR+1)/2] : (r[NR/2]+r[NR/2+1])/2}'
+}
 P=$(mean "${PLAIN[@]}"); G=$(mean "${GATEWAY[@]}"); HR=$(ratio "$G" "$P")
+HM=$(median_ratio "${PLAIN[*]}" "${GATEWAY[*]}"); EM=$(median_ratio "${EPLAIN[*]}" "${EGATEWAY[*]}")
 EP=$(mean "${EPLAIN[@]}"); EG=$(mean "${EGATEWAY[@]}"); ER=$(ratio "$EG" "$EP")
 HP=$(maxof "${EHEAPP[@]}"); HG=$(maxof "${EHEAPG[@]}")
 GCMAX=$(awk '/Pause/ {split($0,a,"->"); split(a[2],b,"M"); if (b[1]+0>m) m=b[1]+0} END {print m+0}' "$OUT/gc.log")
-echo "hello: gateway/plain = $HR; echo: gateway/plain = $ER"
+echo "hello: gateway/plain = $HR (median per round $HM); echo: gateway/plain = $ER (median per round $EM)"
 
 SECTION=$OUT/section.md
 cat >"$SECTION" <<MD
@@ -108,11 +114,11 @@ Goals (issue 2): gateway hello ≥ 0.95 × plain; gateway echo throughput ≥ 0.
 $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(java -version 2>&1 | head -1).
 ${NOTE}
 
-| measure | plain | gateway | gateway / plain |
-| --- | --- | --- | --- |
-| hello, req/s (mean of $ROUNDS × $DURATION) | $P | $G | **$HR** |
-| echo of $ECHO_BYTES B, MiB/s (mean of $ECHO_ROUNDS) | $EP | $EG | **$ER** |
-| echo, peak heap MiB (max over rounds) | $HP | $HG | |
+| measure | plain | gateway | gateway / plain (of the means) | median of per-round ratios |
+| --- | --- | --- | --- | --- |
+| hello, req/s (mean of $ROUNDS × $DURATION) | $P | $G | **$HR** | $HM |
+| echo of $ECHO_BYTES B, MiB/s (mean of $ECHO_ROUNDS) | $EP | $EG | **$ER** | $EM |
+| echo, peak heap MiB (max over rounds) | $HP | $HG | | |
 
 Per round: hello plain ${PLAIN[*]}; gateway ${GATEWAY[*]} (req/s).
 Echo plain ${EPLAIN[*]}; gateway ${EGATEWAY[*]} (MiB/s).

@@ -1,16 +1,13 @@
 package dev.gatewaybridge.bench;
 
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 
+import dev.gatewaybridge.api.Bodies;
 import dev.gatewaybridge.api.Environ;
 import dev.gatewaybridge.api.GatewayApplication;
 import dev.gatewaybridge.api.Header;
@@ -37,7 +34,7 @@ final class BenchApps {
         }
     }
 
-    /** Reads wsgi.input one 64 KiB chunk per body chunk, stopping at the declared length. */
+    /** Reads wsgi.input one 64 KiB chunk per body chunk, stopping at the declared length, as the sample's EchoApp does. */
     static final class Echo implements GatewayApplication {
         @Override
         public Iterable<byte[]> call(Map<String, Object> environ, StartResponse startResponse) {
@@ -50,36 +47,14 @@ final class BenchApps {
             }
             startResponse.start("200 OK", headers);
             InputStream input = (InputStream) environ.get(Environ.WSGI_INPUT);
-            long length = declared == null ? Long.MAX_VALUE : Long.parseLong(declared);
-            return () -> new Iterator<>() {
-                private final byte[] buffer = new byte[CHUNK];
-                private long remaining = length;
-                private byte[] next;
-
-                @Override
-                public boolean hasNext() {
-                    if (next == null && remaining > 0) {
-                        try {
-                            int n = input.readNBytes(buffer, 0, (int) Math.min(buffer.length, remaining));
-                            remaining = n == 0 ? 0 : remaining - n;
-                            next = n == 0 ? null : Arrays.copyOf(buffer, n);
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
-                    }
-                    return next != null;
-                }
-
-                @Override
-                public byte[] next() {
-                    if (!hasNext()) {
-                        throw new NoSuchElementException();
-                    }
-                    byte[] chunk = next;
-                    next = null;
-                    return chunk;
-                }
-            };
+            byte[] buffer = new byte[CHUNK];
+            long[] remaining = {declared == null ? Long.MAX_VALUE : Long.parseLong(declared)};
+            return Bodies.generate(() -> {
+                int n = remaining[0] == 0 ? 0
+                        : input.readNBytes(buffer, 0, (int) Math.min(buffer.length, remaining[0]));
+                remaining[0] -= n;
+                return n == 0 ? null : Arrays.copyOf(buffer, n);
+            }, null);
         }
     }
 }

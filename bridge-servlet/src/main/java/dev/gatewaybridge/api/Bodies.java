@@ -1,6 +1,10 @@
 package dev.gatewaybridge.api;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -49,6 +53,68 @@ public final class Bodies {
             }
         };
         return new CloseableBody(body, mapped, null);
+    }
+
+    /** Where a generated body gets its chunks. */
+    @FunctionalInterface
+    public interface ChunkSource {
+        /** The next chunk, or null at the end; called only when the server asks for a chunk. */
+        byte[] read() throws IOException;
+    }
+
+    /**
+     * A body whose chunks come from {@code source} one at a time, as the server asks for them (PEP 3333's
+     * generator); an {@link IOException} is thrown on as {@link UncheckedIOException}. Closing runs
+     * {@code cleanup} (may be null) once.
+     */
+    public static CloseableBody generate(ChunkSource source, AutoCloseable cleanup) {
+        return new CloseableBody(null, new Generated(source), cleanup);
+    }
+
+    /**
+     * A body of {@code in}'s bytes, each chunk what one read returned (at most {@code chunkSize}), so bytes
+     * go out as soon as they arrive; closing closes {@code in}.
+     */
+    public static CloseableBody ofStream(InputStream in, int chunkSize) {
+        byte[] buffer = new byte[chunkSize];
+        return generate(() -> {
+            int n = in.read(buffer);
+            return n < 0 ? null : Arrays.copyOf(buffer, n);
+        }, in);
+    }
+
+    /** Reads one chunk ahead, so hasNext() can answer; the end is sticky. */
+    private static final class Generated implements Iterator<byte[]> {
+        private final ChunkSource source;
+        private byte[] next;
+        private boolean done;
+
+        Generated(ChunkSource source) {
+            this.source = source;
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (next == null && !done) {
+                try {
+                    next = source.read();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                done = next == null;
+            }
+            return next != null;
+        }
+
+        @Override
+        public byte[] next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            byte[] chunk = next;
+            next = null;
+            return chunk;
+        }
     }
 
     /** Closes {@code body} if it is {@link AutoCloseable}; PEP 3333's "if hasattr(result, 'close')". */

@@ -123,7 +123,7 @@ public final class ScgiApplication implements GatewayApplication, AutoCloseable 
             InputStream in = exchange(lease, vars, body);
             CgiResponse head = readHead(lease, in);
             head.start(startResponse);
-            return new ResponseBody(in, lease, body);
+            return ResponseBody.of(in, lease, body);
         } catch (Throwable t) {
             if (lease != null) {
                 lease.value().close();

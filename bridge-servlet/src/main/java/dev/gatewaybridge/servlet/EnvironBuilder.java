@@ -27,15 +27,18 @@ final class EnvironBuilder {
     static final String HTTP_PROXY = "HTTP_PROXY";
 
     private final GatewayConfig config;
-    private final ServletContext context;
     private final String serverSoftware;
-    private final String logPrefix;
+    private final PrintWriter errors;
+    /** The last SERVER_PORT seen, with its string: a servlet hears on one or two ports all its life. */
+    private volatile PortString serverPort = new PortString(-1, "");
+
+    private record PortString(int port, String text) {
+    }
 
     EnvironBuilder(GatewayConfig config, ServletContext context, String servletName) {
         this.config = config;
-        this.context = context;
         this.serverSoftware = "GatewayBridge (" + context.getServerInfo() + ")";
-        this.logPrefix = "wsgi.errors [" + servletName + "] ";
+        this.errors = new PrintWriter(new LogWriter(context, "wsgi.errors [" + servletName + "] "), true);
     }
 
     /** A fresh, mutable environ for {@code request}. */
@@ -83,7 +86,7 @@ final class EnvironBuilder {
     /** SERVER_*, GATEWAY_INTERFACE, REMOTE_*, AUTH_TYPE, HTTPS. */
     private void putServerAndClient(Map<String, Object> env, HttpServletRequest request) {
         env.put(SERVER_NAME, request.getServerName());
-        env.put(SERVER_PORT, Integer.toString(request.getServerPort()));
+        env.put(SERVER_PORT, serverPort(request.getServerPort()));
         env.put(SERVER_ADDR, request.getLocalAddr()); // Apache and nginx send it; PHP apps read it
         env.put(SERVER_PROTOCOL, request.getProtocol());
         env.put(SERVER_SOFTWARE, serverSoftware);
@@ -99,6 +102,15 @@ final class EnvironBuilder {
         if (request.isSecure()) {
             env.put(HTTPS, "on");
         }
+    }
+
+    private String serverPort(int port) {
+        PortString last = serverPort;
+        if (last.port() != port) {
+            last = new PortString(port, Integer.toString(port));
+            serverPort = last;
+        }
+        return last.text();
     }
 
     /** One HTTP_* per header name; repeated headers joined with ", " (RFC 9110 §5.3), Cookie with "; ". */
@@ -138,7 +150,7 @@ final class EnvironBuilder {
         env.put(WSGI_URL_SCHEME, request.getScheme());
         env.put(WSGI_INPUT, new ServletInput(request, request.getContentLengthLong()));
         env.put(WSGI_INPUT_TERMINATED, Boolean.TRUE);
-        env.put(WSGI_ERRORS, new PrintWriter(new LogWriter(context, logPrefix), true));
+        env.put(WSGI_ERRORS, errors);
         env.put(WSGI_MULTITHREAD, config.multithread());
         env.put(WSGI_MULTIPROCESS, config.multiprocess());
         env.put(WSGI_RUN_ONCE, config.runOnce());

@@ -115,11 +115,20 @@ final class Exchange implements StartResponse {
 
     private static long parseLength(String value) {
         // RFC 9110 §8.6: 1*DIGIT; a sign, a space or a list would make the framing ambiguous.
-        if (value.isEmpty() || value.length() > 18 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        if (value.isEmpty() || value.length() > 18) {
             throw new IllegalArgumentException("Content-Length is not a non-negative integer: "
                     + HeaderRules.quote(value));
         }
-        return Long.parseLong(value);
+        long length = 0;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < '0' || c > '9') {
+                throw new IllegalArgumentException("Content-Length is not a non-negative integer: "
+                        + HeaderRules.quote(value));
+            }
+            length = length * 10 + (c - '0');
+        }
+        return length;
     }
 
     /** The write() callable: sends the headers if not yet sent, then {@code data}, flushed. */

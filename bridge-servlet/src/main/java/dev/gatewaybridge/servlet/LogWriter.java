@@ -6,13 +6,14 @@ import java.io.Writer;
 
 /**
  * {@code wsgi.errors}: text the application writes goes to the container's log, one log record per line.
- * One instance per request, so lines of concurrent requests never interleave inside a record.
+ * One instance serves the whole servlet (no allocation per request); each thread collects its own partial
+ * line, so lines of concurrent requests never interleave inside a record.
  */
 final class LogWriter extends Writer {
 
     private final ServletContext context;
     private final String prefix;
-    private final StringBuilder line = new StringBuilder();
+    private final ThreadLocal<StringBuilder> lines = ThreadLocal.withInitial(StringBuilder::new);
 
     LogWriter(ServletContext context, String prefix) {
         this.context = context;
@@ -21,21 +22,23 @@ final class LogWriter extends Writer {
 
     @Override
     public void write(char[] chars, int off, int len) {
+        StringBuilder line = lines.get();
         for (int i = off; i < off + len; i++) {
             char c = chars[i];
             if (c == '\n') {
-                emit();
+                emit(line);
             } else if (c != '\r') {
                 line.append(c);
             }
         }
     }
 
-    /** Logs a pending partial line (PEP 3333: flush makes written text visible). */
+    /** Logs this thread's pending partial line (PEP 3333: flush makes written text visible). */
     @Override
     public void flush() {
+        StringBuilder line = lines.get();
         if (line.length() > 0) {
-            emit();
+            emit(line);
         }
     }
 
@@ -44,7 +47,7 @@ final class LogWriter extends Writer {
         flush();
     }
 
-    private void emit() {
+    private void emit(StringBuilder line) {
         context.log(prefix + line);
         line.setLength(0);
     }

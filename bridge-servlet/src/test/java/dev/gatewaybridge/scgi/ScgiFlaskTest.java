@@ -258,6 +258,12 @@ class ScgiFlaskTest {
         for (int i = 0; i < 1000; i++) {
             assertEquals(200, get(jetty, "/ctx/").statusCode());
         }
+        // The client has the whole response (it has a Content-Length) a moment before the servlet closes
+        // the body, which is what releases the backend: wait for that, do not race it.
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (scgi.backends().backends().get(0).inFlight() != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
         assertEquals(0, scgi.backends().backends().get(0).inFlight());
         long after = openDescriptors();
         assertTrue(after - before < 20, "descriptors " + before + " -> " + after);

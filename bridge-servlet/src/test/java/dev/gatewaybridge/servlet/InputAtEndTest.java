@@ -2,6 +2,7 @@ package dev.gatewaybridge.servlet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.gatewaybridge.api.Bodies;
 import dev.gatewaybridge.api.Environ;
 import dev.gatewaybridge.api.GatewayApplication;
 import dev.gatewaybridge.api.Header;
@@ -9,14 +10,10 @@ import dev.gatewaybridge.test.RawHttp;
 import dev.gatewaybridge.test.ServletContainer;
 import dev.gatewaybridge.test.ServletContainer.Kind;
 
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -32,35 +29,11 @@ class InputAtEndTest {
         InputStream in = (InputStream) env.get(Environ.WSGI_INPUT);
         start.start("200 OK", List.of(Header.of("Content-Type", "application/octet-stream"),
                 Header.of("Content-Length", (String) env.get(Environ.CONTENT_LENGTH))));
-        return () -> new Iterator<>() {
-            private byte[] next;
-            private boolean done;
-
-            @Override
-            public boolean hasNext() {
-                if (next == null && !done) {
-                    try {
-                        byte[] buffer = new byte[64];
-                        int n = in.read(buffer);
-                        done = n < 0;
-                        next = done ? null : Arrays.copyOf(buffer, n);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                }
-                return next != null;
-            }
-
-            @Override
-            public byte[] next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                byte[] chunk = next;
-                next = null;
-                return chunk;
-            }
-        };
+        byte[] buffer = new byte[64];
+        return Bodies.generate(() -> {
+            int n = in.read(buffer); // until -1, on purpose
+            return n < 0 ? null : Arrays.copyOf(buffer, n);
+        }, null);
     };
 
     @ParameterizedTest

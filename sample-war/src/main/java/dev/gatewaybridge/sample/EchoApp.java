@@ -1,15 +1,12 @@
 package dev.gatewaybridge.sample;
 
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 
+import dev.gatewaybridge.api.Bodies;
 import dev.gatewaybridge.api.Environ;
 import dev.gatewaybridge.api.GatewayApplication;
 import dev.gatewaybridge.api.Header;
@@ -37,8 +34,22 @@ public final class EchoApp implements GatewayApplication {
             headers.add(Header.of("Content-Length", Long.toString(length)));
         }
         startResponse.start("200 OK", headers);
-        InputStream input = (InputStream) environ.get(Environ.WSGI_INPUT);
-        return () -> new Chunks(input, length);
+        return chunks((InputStream) environ.get(Environ.WSGI_INPUT), length);
+    }
+
+    /**
+     * The body read lazily, up to one full chunk each time the server asks for the next. It never reads
+     * past {@code length} (-1: to end of input): PEP 3333 says an application should not read more than
+     * CONTENT_LENGTH, whatever the server would do.
+     */
+    static Iterable<byte[]> chunks(InputStream input, long length) {
+        byte[] buffer = new byte[CHUNK];
+        long[] remaining = {length < 0 ? Long.MAX_VALUE : length};
+        return Bodies.generate(() -> {
+            int n = remaining[0] == 0 ? 0 : input.readNBytes(buffer, 0, (int) Math.min(buffer.length, remaining[0]));
+            remaining[0] -= n;
+            return n == 0 ? null : Arrays.copyOf(buffer, n);
+        }, null);
     }
 
     /** CONTENT_LENGTH as a number, or -1 when the request has none (a chunked body). */
@@ -48,58 +59,6 @@ public final class EchoApp implements GatewayApplication {
             return length.isEmpty() ? -1 : Long.parseLong(length);
         } catch (NumberFormatException e) {
             throw new HttpStatusException(400, "CONTENT_LENGTH is not a number: \"" + length + "\"");
-        }
-    }
-
-    /**
-     * The body read lazily: each {@code next()} reads up to one chunk; end of input, or the declared length
-     * read in full, ends the iteration (no read after the last byte: some containers close the request
-     * stream once the response reached its declared length).
-     */
-    private static final class Chunks implements Iterator<byte[]> {
-        private final InputStream input;
-        private final byte[] buffer = new byte[CHUNK];
-        private long remaining;
-        private byte[] next;
-        private boolean done;
-
-        /** {@code length} -1 reads to end of input. */
-        Chunks(InputStream input, long length) {
-            this.input = input;
-            this.remaining = length < 0 ? Long.MAX_VALUE : length;
-        }
-
-        @Override
-        public boolean hasNext() {
-            if (next == null && !done) {
-                next = read();
-                done = next == null;
-            }
-            return next != null;
-        }
-
-        @Override
-        public byte[] next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            byte[] chunk = next;
-            next = null;
-            return chunk;
-        }
-
-        /** The next chunk, or null at end of input. */
-        private byte[] read() {
-            try {
-                if (remaining == 0) {
-                    return null;
-                }
-                int n = input.readNBytes(buffer, 0, (int) Math.min(buffer.length, remaining));
-                remaining -= n;
-                return n == 0 ? null : Arrays.copyOf(buffer, n);
-            } catch (IOException e) {
-                throw new UncheckedIOException("reading wsgi.input", e);
-            }
         }
     }
 }

@@ -19,6 +19,7 @@ public final class IndexApp implements GatewayApplication {
             {"stream?chunks=5&size=16", "N chunks of M bytes, each flushed on its own"},
             {"middleware/hello", "hello wrapped by a middleware (X-Elapsed header, upper-cased body)"},
             {"mw/items", "the bundled middleware: UrlMap mounts, XsltFilter renders XML, ErrorPages, TrustedProxies"},
+            {"cgi-bin/printenv.pl", "a CGI script (Perl) run by the CGI bridge; also hello.sh, form.py, redirect.sh"},
     };
 
     @Override

@@ -1,0 +1,386 @@
+package dev.gatewaybridge.cgi;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * The configuration of a {@link CgiApplication}, read once and immutable. Built from init-params
+ * ({@link #fromParams}, names are the {@code cgi.*} constants below, documented in README section "cgi") or
+ * with {@link #builder()}. A wrong value fails construction with an {@link IllegalArgumentException} naming
+ * the param.
+ *
+ * @param program          one fixed program to run for every request, or null (then {@code root} is set)
+ * @param root             the script root PATH_INFO is walked in, or null (then {@code program} is set)
+ * @param interpreters     extension (".py") → interpreter argv prefix, run as {@code interpreter script}
+ * @param extensions       allowed script extensions (".sh"); empty = any
+ * @param methods          allowed request methods, upper case
+ * @param timeout          per-request limit on the program's run time
+ * @param maxProcesses     programs running at once before 503
+ * @param retryAfter       seconds in the 503 answer's Retry-After
+ * @param headers          request headers passed as HTTP_* ("*" = all but the never-passed ones, as Apache);
+ *                         names upper case with '-'
+ * @param passAuthorization whether HTTP_AUTHORIZATION reaches the program (Apache's CGIPassAuth)
+ * @param env              fixed variables added to every program's environment
+ * @param passEnv          names of variables copied from the server's own environment
+ * @param queryArgs        whether RFC 3875 §4.4 query-to-argv is enabled
+ * @param argPattern       what every argv value must match when {@code queryArgs} is on (CVE-2019-0232)
+ * @param nph              whether "nph-" programs pass their output through
+ * @param redirectLimit    local redirects followed for one request before 500
+ * @param documentRoot     the root PATH_TRANSLATED and DOCUMENT_ROOT are derived from, or null
+ * @param serverSoftware   SERVER_SOFTWARE
+ * @param limits           header section limits of the program's response
+ */
+public record CgiConfig(Path program, Path root, Map<String, List<String>> interpreters, Set<String> extensions,
+        Set<String> methods, Duration timeout, int maxProcesses, int retryAfter, Set<String> headers,
+        boolean passAuthorization, Map<String, String> env, List<String> passEnv, boolean queryArgs,
+        Pattern argPattern, boolean nph, int redirectLimit, Path documentRoot, String serverSoftware,
+        CgiResponseParser.Limits limits) {
+
+    /** Prefix of every param of the CGI bridge. */
+    public static final String PREFIX = "cgi.";
+    /** Path of one program run for every request (exclusive with {@link #ROOT}). */
+    public static final String PROGRAM = "cgi.program";
+    /** Directory whose scripts are addressed by PATH_INFO (exclusive with {@link #PROGRAM}). */
+    public static final String ROOT = "cgi.root";
+    /** Comma-separated {@code .ext=interpreter [args]}, e.g. {@code .py=/usr/bin/python3, .php=/usr/bin/php-cgi}. */
+    public static final String INTERPRETERS = "cgi.interpreters";
+    /** Comma-separated allowed extensions, e.g. {@code .sh, .pl}; empty (default) = any. */
+    public static final String EXTENSIONS = "cgi.extensions";
+    /** Comma-separated allowed methods; default {@code GET, HEAD, POST}. */
+    public static final String METHODS = "cgi.methods";
+    /** Seconds (decimals allowed) a program may run; default 30. */
+    public static final String TIMEOUT = "cgi.timeout";
+    /** Programs running at once; default 64. */
+    public static final String MAX_PROCESSES = "cgi.maxProcesses";
+    /** Retry-After seconds of the 503 when {@link #MAX_PROCESSES} are busy; default 1. */
+    public static final String RETRY_AFTER = "cgi.retryAfter";
+    /** Comma-separated request headers passed as HTTP_*; default {@code *} (all but Proxy, Authorization). */
+    public static final String HEADERS = "cgi.headers";
+    /** {@code true} to pass HTTP_AUTHORIZATION (Apache's CGIPassAuth); default false. */
+    public static final String PASS_AUTHORIZATION = "cgi.passAuthorization";
+    /** Fixed variables, one {@code NAME=value} per line (or separated by ';'). */
+    public static final String ENV = "cgi.env";
+    /** Comma-separated names of server environment variables passed through, e.g. {@code LANG, TZ}. */
+    public static final String PASS_ENV = "cgi.passEnv";
+    /** {@code true} to turn an '='-less query into argv (RFC 3875 §4.4); default false. */
+    public static final String QUERY_ARGS = "cgi.queryArgs";
+    /** Regex every query argument must match; default {@link #DEFAULT_ARG_PATTERN}. */
+    public static final String ARG_PATTERN = "cgi.argPattern";
+    /** {@code false} to run "nph-" programs like any other; default true. */
+    public static final String NPH = "cgi.nph";
+    /** Local redirects followed per request; default 10 (Apache's LimitInternalRecursion). */
+    public static final String REDIRECT_LIMIT = "cgi.redirectLimit";
+    /** Directory for DOCUMENT_ROOT and PATH_TRANSLATED; default none (PATH_TRANSLATED unset). */
+    public static final String DOCUMENT_ROOT = "cgi.documentRoot";
+    /** SERVER_SOFTWARE; default {@code GatewayBridge}. */
+    public static final String SERVER_SOFTWARE = "cgi.serverSoftware";
+    /** Most header fields in a program's response; default 100. */
+    public static final String MAX_HEADERS = "cgi.maxHeaders";
+    /** Most bytes of a program's response header section; default 65536. */
+    public static final String MAX_HEADER_BYTES = "cgi.maxHeaderBytes";
+
+    /**
+     * Query arguments: letters, digits, '.', '_', '-', ',', '+' inside, and never a leading '-' so no value
+     * can become an option of the program or its interpreter (php-cgi "?-s", CVE-2012-1823; Windows command
+     * line injection, CVE-2019-0232).
+     */
+    public static final String DEFAULT_ARG_PATTERN = "[A-Za-z0-9_.][A-Za-z0-9_.,+-]*";
+    /** PATH when neither {@link #ENV} nor {@link #PASS_ENV} gives one (Apache's DEFAULT_PATH). */
+    public static final String DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
+
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    public CgiConfig {
+        if ((program == null) == (root == null)) {
+            throw new IllegalArgumentException("set exactly one of " + PROGRAM + " and " + ROOT);
+        }
+        if (program != null && !Files.isExecutable(program)) {
+            throw new IllegalArgumentException(PROGRAM + " is not an executable file: " + program);
+        }
+        if (root != null && !Files.isDirectory(root)) {
+            throw new IllegalArgumentException(ROOT + " is not a directory: " + root);
+        }
+        positive(MAX_PROCESSES, maxProcesses);
+        positive(RETRY_AFTER, retryAfter);
+        if (redirectLimit < 0) {
+            throw new IllegalArgumentException(REDIRECT_LIMIT + " must be >= 0: " + redirectLimit);
+        }
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException(TIMEOUT + " must be positive: " + timeout);
+        }
+        env.keySet().forEach(name -> envName(ENV, name));
+        passEnv.forEach(name -> envName(PASS_ENV, name));
+        interpreters = Map.copyOf(interpreters);
+        interpreters.forEach((ext, argv) -> {
+            if (!ext.startsWith(".") || argv.isEmpty() || !Files.isExecutable(Path.of(argv.get(0)))) {
+                throw new IllegalArgumentException(INTERPRETERS + " entry needs .ext=/path/to/executable: "
+                        + ext + "=" + argv);
+            }
+        });
+        extensions = Set.copyOf(extensions);
+        methods = Set.copyOf(methods);
+        headers = Set.copyOf(headers);
+        env = Map.copyOf(env);
+        passEnv = List.copyOf(passEnv);
+    }
+
+    private static void positive(String name, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(name + " must be >= 1: " + value);
+        }
+    }
+
+    private static void envName(String param, String name) {
+        if (!ENV_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException(param + " has an invalid variable name: " + name);
+        }
+    }
+
+    /** A builder with every default set. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Reads the {@code cgi.*} params; unknown {@code cgi.*} names fail (a typo must not pass silently). */
+    public static CgiConfig fromParams(Map<String, String> params) {
+        Builder b = builder();
+        for (var e : params.entrySet()) {
+            if (!e.getKey().startsWith(PREFIX)) {
+                continue;
+            }
+            String v = e.getValue() == null ? "" : e.getValue().trim();
+            try {
+                b.param(e.getKey(), v);
+            } catch (NumberFormatException | PatternSyntaxException ex) {
+                throw new IllegalArgumentException(e.getKey() + " has an invalid value: " + v, ex);
+            }
+        }
+        return b.build();
+    }
+
+    private static List<String> list(String v) {
+        List<String> out = new ArrayList<>();
+        for (String s : v.split("[,\\s]+")) {
+            if (!s.isEmpty()) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /** A {@link CgiConfig} under construction; every setter has the default of its init-param. */
+    public static final class Builder {
+        private Path program;
+        private Path root;
+        private final Map<String, List<String>> interpreters = new LinkedHashMap<>();
+        private final Set<String> extensions = new TreeSet<>();
+        private Set<String> methods = Set.of("GET", "HEAD", "POST");
+        private Duration timeout = Duration.ofSeconds(30);
+        private int maxProcesses = 64;
+        private int retryAfter = 1;
+        private Set<String> headers = Set.of("*");
+        private boolean passAuthorization;
+        private final Map<String, String> env = new LinkedHashMap<>();
+        private final List<String> passEnv = new ArrayList<>();
+        private boolean queryArgs;
+        private Pattern argPattern = Pattern.compile(DEFAULT_ARG_PATTERN);
+        private boolean nph = true;
+        private int redirectLimit = 10;
+        private Path documentRoot;
+        private String serverSoftware = "GatewayBridge";
+        private int maxHeaders = CgiResponseParser.Limits.DEFAULT.maxHeaders();
+        private int maxHeaderBytes = CgiResponseParser.Limits.DEFAULT.maxBytes();
+
+        private Builder() {
+        }
+
+        /** Sets one param by its init-param name. */
+        public Builder param(String name, String v) {
+            switch (name) {
+                case PROGRAM -> program(Path.of(v));
+                case ROOT -> root(Path.of(v));
+                case INTERPRETERS -> {
+                    for (String entry : v.split(",")) {
+                        int eq = entry.indexOf('=');
+                        if (entry.isBlank()) {
+                            continue;
+                        }
+                        if (eq < 0) {
+                            throw new IllegalArgumentException(INTERPRETERS + " entry needs .ext=interpreter: " + entry);
+                        }
+                        interpreter(entry.substring(0, eq).trim(), entry.substring(eq + 1).trim().split("\\s+"));
+                    }
+                }
+                case EXTENSIONS -> list(v).forEach(this::extension);
+                case METHODS -> methods(list(v).toArray(String[]::new));
+                case TIMEOUT -> timeout(Duration.ofMillis(Math.round(Double.parseDouble(v) * 1000)));
+                case MAX_PROCESSES -> maxProcesses(Integer.parseInt(v));
+                case RETRY_AFTER -> retryAfter(Integer.parseInt(v));
+                case HEADERS -> headers(list(v).toArray(String[]::new));
+                case PASS_AUTHORIZATION -> passAuthorization(bool(name, v));
+                case ENV -> {
+                    for (String line : v.split("[\\n;]")) {
+                        int eq = line.indexOf('=');
+                        if (line.isBlank()) {
+                            continue;
+                        }
+                        if (eq < 0) {
+                            throw new IllegalArgumentException(ENV + " entry needs NAME=value: " + line.trim());
+                        }
+                        env(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
+                    }
+                }
+                case PASS_ENV -> list(v).forEach(passEnv::add);
+                case QUERY_ARGS -> queryArgs(bool(name, v));
+                case ARG_PATTERN -> argPattern(Pattern.compile(v));
+                case NPH -> nph(bool(name, v));
+                case REDIRECT_LIMIT -> redirectLimit(Integer.parseInt(v));
+                case DOCUMENT_ROOT -> documentRoot(Path.of(v));
+                case SERVER_SOFTWARE -> serverSoftware(v);
+                case MAX_HEADERS -> maxHeaders = Integer.parseInt(v);
+                case MAX_HEADER_BYTES -> maxHeaderBytes = Integer.parseInt(v);
+                default -> throw new IllegalArgumentException("unknown CGI param: " + name);
+            }
+            return this;
+        }
+
+        private static boolean bool(String name, String v) {
+            return switch (v.toLowerCase(Locale.ROOT)) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> throw new IllegalArgumentException(name + " must be true or false: " + v);
+            };
+        }
+
+        public Builder program(Path p) {
+            program = p.toAbsolutePath().normalize();
+            return this;
+        }
+
+        public Builder root(Path p) {
+            root = p.toAbsolutePath().normalize();
+            return this;
+        }
+
+        public Builder interpreter(String extension, String... argv) {
+            interpreters.put(extension.toLowerCase(Locale.ROOT), List.of(argv));
+            return this;
+        }
+
+        public Builder extension(String extension) {
+            extensions.add(extension.toLowerCase(Locale.ROOT));
+            return this;
+        }
+
+        public Builder methods(String... m) {
+            Set<String> s = new TreeSet<>();
+            for (String x : m) {
+                s.add(x.toUpperCase(Locale.ROOT));
+            }
+            methods = s;
+            return this;
+        }
+
+        public Builder timeout(Duration d) {
+            timeout = d;
+            return this;
+        }
+
+        public Builder maxProcesses(int n) {
+            maxProcesses = n;
+            return this;
+        }
+
+        public Builder retryAfter(int seconds) {
+            retryAfter = seconds;
+            return this;
+        }
+
+        public Builder headers(String... names) {
+            Set<String> s = new TreeSet<>();
+            for (String x : names) {
+                s.add(x.toUpperCase(Locale.ROOT).replace('_', '-'));
+            }
+            headers = s;
+            return this;
+        }
+
+        public Builder passAuthorization(boolean on) {
+            passAuthorization = on;
+            return this;
+        }
+
+        public Builder env(String name, String value) {
+            env.put(name, value);
+            return this;
+        }
+
+        public Builder passEnv(String... names) {
+            passEnv.addAll(List.of(names));
+            return this;
+        }
+
+        public Builder queryArgs(boolean on) {
+            queryArgs = on;
+            return this;
+        }
+
+        public Builder argPattern(Pattern p) {
+            argPattern = p;
+            return this;
+        }
+
+        public Builder nph(boolean on) {
+            nph = on;
+            return this;
+        }
+
+        public Builder redirectLimit(int n) {
+            redirectLimit = n;
+            return this;
+        }
+
+        public Builder documentRoot(Path p) {
+            documentRoot = p.toAbsolutePath().normalize();
+            return this;
+        }
+
+        public Builder serverSoftware(String s) {
+            serverSoftware = s;
+            return this;
+        }
+
+        public Builder headerLimits(int maxFields, int maxBytes) {
+            maxHeaders = maxFields;
+            maxHeaderBytes = maxBytes;
+            return this;
+        }
+
+        public CgiConfig build() {
+            CgiResponseParser.Limits limits;
+            try {
+                limits = new CgiResponseParser.Limits(maxHeaders, maxHeaderBytes);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(MAX_HEADERS + "/" + MAX_HEADER_BYTES + ": " + e.getMessage());
+            }
+            return new CgiConfig(program, root, interpreters, extensions, methods, timeout, maxProcesses,
+                    retryAfter, headers, passAuthorization, env, passEnv, queryArgs, argPattern, nph,
+                    redirectLimit, documentRoot, serverSoftware, limits);
+        }
+
+        /** Builds a {@link CgiApplication} of this configuration. */
+        public CgiApplication application() {
+            return new CgiApplication(build());
+        }
+    }
+}

@@ -1,0 +1,310 @@
+package dev.gatewaybridge.cgi;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * One running CGI program: its pipes, the task copying its stderr to the log, the optional task feeding its
+ * stdin (both on the application's pump threads, reused: a thread start per request costs more than the
+ * rest of our work), and its timeout. {@link #close()} leaves nothing behind: the program and its descendants are
+ * dead or finished, the pipes closed, the threads ended, the concurrency slot released.
+ */
+final class CgiProcess implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(CgiProcess.class.getName());
+    /** Bodies up to this size are written from the request thread: they fit in a pipe (Linux: 64 KiB). */
+    static final int INLINE_BODY = 16 * 1024;
+    /** Longest stderr line sent to the log in one piece. */
+    private static final int MAX_LOG_LINE = 8 * 1024;
+    /** How long close() waits for a program that closed stdout to exit before killing it. */
+    private static final long EXIT_GRACE_MS = 2000;
+
+    private final Process process;
+    private final String label;
+    private final InputStream stdout;
+    /** Completes when stderr reached its end and every line is logged. */
+    private final CompletableFuture<Void> stderrDone = new CompletableFuture<>();
+    private final Runnable release;
+    private final ScheduledExecutorService timers;
+    private final long deadlineNanos;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean timedOut;
+    private volatile boolean killed;
+    private volatile IOException inputFailure;
+    private volatile boolean finished;
+    private final ExecutorService pumps;
+    private Future<?> stdinPump;
+
+    private CgiProcess(Process process, String label, Duration timeout, ScheduledExecutorService timers,
+            ExecutorService pumps, Consumer<String> errors, Runnable release) {
+        this.process = process;
+        this.label = label;
+        this.release = release;
+        this.timers = timers;
+        this.stdout = new BufferedInputStream(process.getInputStream(), 16 * 1024);
+        this.deadlineNanos = System.nanoTime() + timeout.toNanos();
+        this.pumps = pumps;
+        pumps.execute(() -> pumpStderr(errors));
+    }
+
+    /**
+     * Starts {@code command} in {@code dir} with exactly {@code env}; no shell is involved, the argument
+     * vector goes to exec as it is. {@code release} runs once when the process is closed (or fails to start).
+     */
+    static CgiProcess start(List<String> command, Path dir, Map<String, String> env, Duration timeout,
+            ScheduledExecutorService timers, ExecutorService pumps, Consumer<String> errors, Runnable release)
+            throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
+        Map<String, String> environment = pb.environment();
+        environment.clear(); // nothing of the JVM's own environment leaks into the program
+        environment.putAll(env);
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException | RuntimeException e) {
+            release.run();
+            throw e;
+        }
+        return new CgiProcess(p, dir.resolve(command.get(command.size() - 1)).getFileName().toString(),
+                timeout, timers, pumps, errors, release);
+    }
+
+    /** The program's stdout. */
+    InputStream stdout() {
+        return stdout;
+    }
+
+    /** Whether we killed the program (timeout, client gone, application closed): its output is cut. */
+    boolean killed() {
+        return killed;
+    }
+
+    /** Whether the program was killed for running past its timeout. */
+    boolean timedOut() {
+        return timedOut;
+    }
+
+    /** The failure reading the request body (client gone), if any: the program was killed for it. */
+    IOException inputFailure() {
+        return inputFailure;
+    }
+
+    /**
+     * Feeds the request body ({@code length} bytes, or to end of stream if -1) to the program's stdin and
+     * closes it. A small body is written here (it fits in the pipe, so this cannot deadlock with a program
+     * that writes before it reads); a large or unknown one is streamed by a thread, never buffered whole.
+     */
+    void feed(InputStream body, long length) throws IOException {
+        OutputStream stdin = process.getOutputStream();
+        if (length == 0 || body == null) {
+            closeQuietly(stdin);
+            return;
+        }
+        if (length > 0 && length <= INLINE_BODY) {
+            copy(body, stdin, length);
+            return;
+        }
+        stdinPump = pumps.submit(() -> {
+            try {
+                copy(body, stdin, length);
+            } catch (IOException e) {
+                // copy() recorded it and killed the program
+            }
+        });
+    }
+
+    /** Copies the body; the program not reading it all is its business, the client failing kills it. */
+    private void copy(InputStream body, OutputStream stdin, long length) throws IOException {
+        byte[] buf = new byte[16 * 1024];
+        long left = length < 0 ? Long.MAX_VALUE : length;
+        boolean open = true;
+        try {
+            while (left > 0) {
+                int n;
+                try {
+                    n = body.read(buf, 0, (int) Math.min(buf.length, left));
+                } catch (IOException e) {
+                    inputFailure = e;
+                    kill();
+                    throw e;
+                }
+                if (n < 0) {
+                    break;
+                }
+                left -= n;
+                if (open) {
+                    try {
+                        stdin.write(buf, 0, n);
+                    } catch (IOException e) {
+                        open = false; // EPIPE: the program stopped reading; the rest is not needed
+                        if (closed.get() || !process.isAlive()) {
+                            break;
+                        }
+                    }
+                }
+            }
+        } finally {
+            closeQuietly(stdin);
+        }
+    }
+
+    /** Copies stderr to the log line by line; it always drains, so the program never blocks on it. */
+    private void pumpStderr(Consumer<String> errors) {
+        try (BufferedReader r = new BufferedReader(
+                new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8), 8192)) {
+            StringBuilder line = new StringBuilder();
+            int c;
+            while ((c = r.read()) >= 0) {
+                if (c == '\n' || line.length() >= MAX_LOG_LINE) {
+                    emit(errors, line);
+                    if (c == '\n') {
+                        continue;
+                    }
+                }
+                if (c != '\r') {
+                    line.append((char) c);
+                }
+            }
+            if (line.length() > 0) {
+                emit(errors, line);
+            }
+            stderrDone.complete(null);
+            // stderr ends with the program: its exit status is a moment away, log a failure.
+            if (process.waitFor(EXIT_GRACE_MS, TimeUnit.MILLISECONDS) && process.exitValue() != 0 && !timedOut
+                    && finished) {
+                LOG.log(System.Logger.Level.INFO, "CGI: " + label + " exited with status " + process.exitValue());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException | RuntimeException e) {
+            // the pipe was closed by close(): nothing more to log
+        } finally {
+            stderrDone.complete(null);
+        }
+    }
+
+    private void emit(Consumer<String> errors, StringBuilder line) {
+        try {
+            errors.accept("[cgi " + label + "] " + line);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "[cgi " + label + "] " + line);
+        }
+        line.setLength(0);
+    }
+
+    /**
+     * Called by the application's watchdog (every {@link CgiApplication#WATCHDOG_MS} ms; one periodic task is
+     * cheaper than a timer armed and cancelled per request): kills the program if it ran out of time.
+     */
+    void expireIfLate(long now) {
+        if (!finished && !timedOut && !closed.get() && now - deadlineNanos >= 0) {
+            timedOut = true;
+            LOG.log(System.Logger.Level.WARNING, "CGI: " + label + " ran past its timeout, killed");
+            kill();
+        }
+    }
+
+    /**
+     * Kills the program and its descendants: snapshot the descendants first (after the parent dies they
+     * are re-parented and can no longer be found), then the parent so it forks no more, then the snapshot.
+     */
+    void kill() {
+        killed = true;
+        List<ProcessHandle> descendants = process.descendants().toList();
+        process.destroyForcibly();
+        descendants.forEach(ProcessHandle::destroyForcibly);
+    }
+
+    /** Marks the output read to its end: close() then waits a little for the exit instead of killing. */
+    void finished() {
+        finished = true;
+    }
+
+    /** Milliseconds left before the timeout. */
+    long remainingMillis() {
+        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            closeQuietly(process.getOutputStream());
+            closeQuietly(stdout);
+            if (finished && !timedOut) {
+                // The output is complete, so the program is exiting: the request thread does not wait for it.
+                // One that lingers with its stdout closed is killed after a grace period.
+                if (process.isAlive()) {
+                    timers.schedule(() -> {
+                        if (process.isAlive()) {
+                            kill();
+                        }
+                    }, EXIT_GRACE_MS, TimeUnit.MILLISECONDS);
+                }
+            } else {
+                // Abandoned (client gone, failure, timeout): kill now and reap, so the slot is really free.
+                kill();
+                waitQuietly(EXIT_GRACE_MS);
+            }
+            join(stdinPump, remainingMillis() + 1000);
+            // stderr ends with the program (and whatever inherited it): every line is logged before we return.
+            // isAlive() may still be true for a program that has just exited, so this wait is not skipped.
+            join(stderrDone, 1000);
+            if (!finished || timedOut) {
+                closeQuietly(process.getErrorStream());
+            }
+        } finally {
+            release.run();
+        }
+    }
+
+    private void waitQuietly(long millis) {
+        try {
+            process.waitFor(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void join(Future<?> task, long millis) {
+        if (task == null) {
+            return;
+        }
+        try {
+            task.get(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // a pump that fails has nothing left to do; one still blocked ends with its pipe
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            // closing a pipe of a dead process: nothing to do
+        }
+    }
+}

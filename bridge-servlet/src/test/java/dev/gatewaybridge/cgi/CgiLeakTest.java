@@ -1,0 +1,150 @@
+package dev.gatewaybridge.cgi;
+
+import static dev.gatewaybridge.cgi.CgiHarness.environ;
+import static dev.gatewaybridge.cgi.CgiHarness.run;
+import static dev.gatewaybridge.cgi.CgiHarness.script;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.gatewaybridge.api.Bodies;
+
+/**
+ * A few thousand requests, with timeouts, disconnects, uploads and refusals mixed in, leave no process,
+ * zombie, thread or file descriptor behind: counted through /proc before and after.
+ */
+class CgiLeakTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void thousandsOfRequestsLeaveNoProcessThreadOrFdBehind() throws Exception {
+        String marker = "cgi-leak-" + System.nanoTime();
+        Path root = dir.resolve("cgi-bin");
+        script(root, "hello.sh", "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\nhello\\n'\n");
+        script(root, "echo.sh", "#!/bin/sh\nprintf 'Content-Type: application/octet-stream\\n\\n'\nexec cat\n");
+        script(root, "slow.sh", "#!/bin/sh\n/bin/sh -c 'while :; do /bin/sleep 1; done' " + marker + " &\nexec /bin/sleep 30\n");
+        script(root, "stream.sh", "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\n'\n"
+                + "exec /bin/sh -c 'while :; do echo tick; /bin/sleep 0.01; done' " + marker + "\n");
+        script(root, "noisy.sh", "#!/bin/sh\necho oops >&2\nprintf 'Content-Type: text/plain\\n\\nhello\\n'\n");
+
+        int fdsBefore = ProcessCensus.openFds();
+        long childrenBefore = ProcessHandle.current().descendants().count();
+        AtomicInteger ok = new AtomicInteger();
+        AtomicInteger timeouts = new AtomicInteger();
+        AtomicInteger disconnects = new AtomicInteger();
+        AtomicInteger busy = new AtomicInteger();
+        int requests = 3000;
+        byte[] upload = new byte[40_000];
+        CgiApplication app = CgiApplication.builder().root(root).timeout(Duration.ofMillis(400)).maxProcesses(12)
+                .application();
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> all = new ArrayList<>();
+            for (int i = 0; i < requests; i++) {
+                int kind = i % 40;
+                all.add(clients.submit(() -> {
+                    one(app, kind, upload, ok, timeouts, disconnects, busy);
+                    return null;
+                }));
+            }
+            for (Future<?> f : all) {
+                f.get();
+            }
+        } finally {
+            clients.shutdownNow();
+            app.close();
+        }
+        System.out.printf("CgiLeakTest: %d requests: %d ok, %d timeouts, %d disconnects, %d busy; fds before %d%n",
+                requests, ok.get(), timeouts.get(), disconnects.get(), busy.get(), fdsBefore);
+        assertEquals(requests, ok.get() + timeouts.get() + disconnects.get() + busy.get());
+        assertTrue(timeouts.get() >= requests / 40, "timeouts: " + timeouts);
+        // On a loaded machine a streaming request can hit its timeout before the client leaves.
+        assertTrue(disconnects.get() >= requests / 80, "disconnects: " + disconnects);
+        assertTrue(ok.get() > requests * 7 / 10, "ok: " + ok + ", busy: " + busy + ", timeouts: " + timeouts);
+
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (System.nanoTime() < deadline && (ProcessHandle.current().descendants().count() > childrenBefore
+                || ProcessCensus.threads("cgi-") > 0 || ProcessCensus.openFds() > fdsBefore)) {
+            Thread.sleep(50);
+        }
+        assertEquals(childrenBefore, ProcessHandle.current().descendants().count(), "child processes");
+        assertEquals(0, ProcessCensus.zombieChildren(), "zombies");
+        assertEquals(0, ProcessCensus.withArgument(marker), "orphaned descendants");
+        assertEquals(0, ProcessCensus.threads("cgi-"), "cgi threads");
+        assertTrue(ProcessCensus.openFds() <= fdsBefore, "fds before " + fdsBefore + ", after " + ProcessCensus.openFds());
+    }
+
+    private static void one(CgiApplication app, int kind, byte[] upload, AtomicInteger ok, AtomicInteger timeouts,
+            AtomicInteger disconnects, AtomicInteger busy) throws Exception {
+        try {
+            request(app, kind, upload, ok, timeouts, disconnects, busy);
+        } catch (java.io.UncheckedIOException e) {
+            // On a loaded machine even hello.sh may pass the 400 ms timeout after its headers: an aborted body.
+            assertTrue(e.getMessage().contains("timeout"), e.toString());
+            timeouts.incrementAndGet();
+        }
+    }
+
+    private static void request(CgiApplication app, int kind, byte[] upload, AtomicInteger ok, AtomicInteger timeouts,
+            AtomicInteger disconnects, AtomicInteger busy) throws Exception {
+        switch (kind) {
+            case 0 -> { // runs past its timeout
+                int status = run(app, environ("GET", "/cgi-bin", "/slow.sh", "")).status();
+                (status == 504 ? timeouts : busy).incrementAndGet();
+                assertTrue(status == 504 || status == 503, "status " + status);
+            }
+            case 1 -> { // the client goes away mid-body
+                Iterable<byte[]> body = app.call(environ("GET", "/cgi-bin", "/stream.sh", ""), (s, h, e) -> b -> { });
+                try {
+                    if (body.iterator().hasNext()) {
+                        disconnects.incrementAndGet();
+                    }
+                } finally {
+                    Bodies.close(body);
+                }
+            }
+            case 2 -> { // an upload streamed by the stdin thread
+                var r = run(app, CgiHarness.post("/cgi-bin", "/echo.sh", upload));
+                if (r.status() == 503) {
+                    busy.incrementAndGet();
+                } else if (r.status() == 504) {
+                    timeouts.incrementAndGet();
+                } else {
+                    assertArrayEquals(upload, r.body());
+                    ok.incrementAndGet();
+                }
+            }
+            case 3 -> { // refused before any process
+                assertEquals(404, run(app, environ("GET", "/cgi-bin", "/nope.sh", "")).status());
+                ok.incrementAndGet();
+            }
+            default -> {
+                var r = run(app, environ("GET", "/cgi-bin", kind % 2 == 0 ? "/hello.sh" : "/noisy.sh", ""));
+                if (r.status() == 503) {
+                    busy.incrementAndGet();
+                } else if (r.status() == 504) {
+                    timeouts.incrementAndGet();
+                } else {
+                    assertEquals("hello\n", r.text());
+                    ok.incrementAndGet();
+                }
+            }
+        }
+    }
+
+
+}
