@@ -6,11 +6,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.time.Duration;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -130,7 +128,8 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
         try {
             CgiResponse head = CgiResponseParser.parse(response.stdout);
             head.start(startResponse);
-            return Bodies.onClose(response.body(), response::finish);
+            // The rest of FCGI_STDOUT, a chunk as the server asks for one.
+            return Bodies.generate(response.stdout.stream::nextChunk, response::finish);
         } catch (Exception | Error e) {
             response.finish();
             throw e;
@@ -233,37 +232,6 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
             if (!exchange.ended()) {
                 connection.close();
             }
-        }
-
-        /** The rest of FCGI_STDOUT as the response body. */
-        Iterable<byte[]> body() {
-            return () -> new Iterator<>() {
-                private byte[] next;
-                private boolean done;
-
-                @Override
-                public boolean hasNext() {
-                    if (next == null && !done) {
-                        try {
-                            next = stdout.stream.nextChunk();
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
-                        done = next == null;
-                    }
-                    return next != null;
-                }
-
-                @Override
-                public byte[] next() {
-                    if (!hasNext()) {
-                        throw new NoSuchElementException();
-                    }
-                    byte[] chunk = next;
-                    next = null;
-                    return chunk;
-                }
-            };
         }
 
         /** Ends the request: FCGI_ABORT_REQUEST unless the backend already ended it. Idempotent. */
