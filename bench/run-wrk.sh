@@ -4,6 +4,8 @@
 #   hello: wrk against /plain/hello and /gateway/hello alternately (warm-up, then ROUNDS rounds each).
 #   echo:  ECHO_BYTES streamed through /plain/echo and /gateway/echo alternately, server heap HEAP.
 # Tunables (environment): ROUNDS=3 DURATION=10s THREADS=2 CONNECTIONS=16 WARMUP=10s HEAP=-Xmx64m
+#                         PIN=1 puts the server on CPU 0 and the load generators on CPU 1 (taskset), so
+#                         the two do not take turns on the same core: less noise between rounds
 #                         ECHO_ROUNDS=3 ECHO_BYTES=1073741824 NOTE="free text for the README"
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,7 +28,9 @@ BUILD="mvn -B -ntp -q -pl bench -am package -DskipTests"
 $BUILD
 mkdir -p "$OUT"
 CP="bench/target/bench.jar:bench/target/lib/*"
-SERVER="java $HEAP -Xlog:gc:file=$OUT/gc.log -cp $CP dev.gatewaybridge.bench.BenchServer 0"
+SERVER_CPU=""; CLIENT_CPU=""
+if [ "${PIN:-0}" = 1 ]; then SERVER_CPU="taskset -c 0 "; CLIENT_CPU="taskset -c 1 "; fi
+SERVER="${SERVER_CPU}java $HEAP -Xlog:gc:file=$OUT/gc.log -cp $CP dev.gatewaybridge.bench.BenchServer 0"
 $SERVER >"$OUT/server.log" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null || true' EXIT
@@ -48,7 +52,7 @@ if ! cmp -s "$OUT/plain.txt" "$OUT/gateway.txt"; then
   exit 1
 fi
 
-WRK="wrk -t$THREADS -c$CONNECTIONS -d$DURATION"
+WRK="${CLIENT_CPU}wrk -t$THREADS -c$CONNECTIONS -d$DURATION"
 rps() { $WRK "$1" | awk '/^Requests\/sec:/ {print $2}'; }
 
 echo "warm-up ($WARMUP each)"
@@ -62,7 +66,7 @@ for r in $(seq 1 "$ROUNDS"); do
   echo "round $r: plain ${PLAIN[-1]} req/s, gateway ${GATEWAY[-1]} req/s"
 done
 
-ECHO="java -Xmx32m -cp $CP dev.gatewaybridge.bench.EchoClient $PORT"
+ECHO="${CLIENT_CPU}java -Xmx32m -cp $CP dev.gatewaybridge.bench.EchoClient $PORT"
 declare -a EPLAIN EGATEWAY EHEAPP EHEAPG
 heap() { curl -s "$BASE/probe/heap$1" | sed 's/.*"peakHeapBytes": \([0-9]*\).*/\1/'; }
 $ECHO /plain/echo 67108864 >/dev/null   # warm-up: 64 MiB each

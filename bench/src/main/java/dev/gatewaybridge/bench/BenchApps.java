@@ -3,15 +3,14 @@ package dev.gatewaybridge.bench;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-import dev.gatewaybridge.api.Bodies;
 import dev.gatewaybridge.api.Environ;
 import dev.gatewaybridge.api.GatewayApplication;
 import dev.gatewaybridge.api.Header;
 import dev.gatewaybridge.api.StartResponse;
+import dev.gatewaybridge.api.StreamBody;
 
 /** The gateway applications benchmarked: the same as the sample WAR's hello and echo. */
 final class BenchApps {
@@ -47,14 +46,7 @@ final class BenchApps {
             }
             startResponse.start("200 OK", headers);
             InputStream input = (InputStream) environ.get(Environ.WSGI_INPUT);
-            byte[] buffer = new byte[CHUNK];
-            long[] remaining = {declared == null ? Long.MAX_VALUE : Long.parseLong(declared)};
-            return Bodies.generate(() -> {
-                int n = remaining[0] == 0 ? 0
-                        : input.readNBytes(buffer, 0, (int) Math.min(buffer.length, remaining[0]));
-                remaining[0] -= n;
-                return n == 0 ? null : Arrays.copyOf(buffer, n);
-            }, null);
+            return new StreamBody(input, declared == null ? -1 : Long.parseLong(declared), CHUNK);
         }
     }
 }

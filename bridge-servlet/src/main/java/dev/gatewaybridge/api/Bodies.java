@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -72,15 +71,11 @@ public final class Bodies {
     }
 
     /**
-     * A body of {@code in}'s bytes, each chunk what one read returned (at most {@code chunkSize}), so bytes
-     * go out as soon as they arrive; closing closes {@code in}.
+     * A body of {@code in}'s bytes in blocks of {@code blockSize}, which a server may pump through a buffer of
+     * its own (see {@link StreamBody}); closing closes {@code in}.
      */
-    public static CloseableBody ofStream(InputStream in, int chunkSize) {
-        byte[] buffer = new byte[chunkSize];
-        return generate(() -> {
-            int n = in.read(buffer);
-            return n < 0 ? null : Arrays.copyOf(buffer, n);
-        }, in);
+    public static StreamBody ofStream(InputStream in, int blockSize) {
+        return new StreamBody(in, -1, blockSize);
     }
 
     /** Reads one chunk ahead, so hasNext() can answer; the end is sticky. */

@@ -6,6 +6,7 @@ import dev.gatewaybridge.api.Header;
 import dev.gatewaybridge.api.HeaderRules;
 import dev.gatewaybridge.api.HttpStatusException;
 import dev.gatewaybridge.api.StartResponse;
+import dev.gatewaybridge.api.StreamBody;
 import dev.gatewaybridge.api.Write;
 
 import jakarta.servlet.ServletOutputStream;
@@ -137,7 +138,7 @@ final class Exchange implements StartResponse {
         if (!headersSent) {
             sendHeaders(-1);
         }
-        writeChunk(data, true);
+        writeChunk(data, data.length, true);
     }
 
     /** Sends the body: each non-empty chunk, flushed before the next is asked for; then checks the length. */
@@ -148,6 +149,8 @@ final class Exchange implements StartResponse {
         if (body instanceof FileBody file && !headersSent) {
             requireStarted("the application returned a file body");
             sendFile(file);
+        } else if (body instanceof StreamBody stream) {
+            sendStream(stream);
         } else if (body instanceof Collection<byte[]> chunks) {
             sendCollection(chunks);
         } else {
@@ -172,15 +175,30 @@ final class Exchange implements StartResponse {
         }
     }
 
+    /**
+     * A stream body (PEP 3333's file_wrapper for a file-like object): pumped through one buffer, each
+     * block written and flushed before the next is read, so a body of any size makes no garbage.
+     */
+    private void sendStream(StreamBody stream) throws IOException {
+        byte[] buffer = new byte[stream.blockSize()];
+        for (int n; (n = stream.read(buffer)) > 0; ) {
+            sendChunk(buffer, n, -1, true);
+        }
+    }
+
     private void sendChunk(byte[] chunk, long knownLength, boolean flush) throws IOException {
-        if (requireChunk(chunk).length == 0) {
+        sendChunk(chunk, requireChunk(chunk).length, knownLength, flush);
+    }
+
+    private void sendChunk(byte[] chunk, int length, long knownLength, boolean flush) throws IOException {
+        if (length == 0) {
             return; // PEP 3333: empty chunks never make the headers leave
         }
         if (!headersSent) {
             requireStarted("the body yielded a chunk");
             sendHeaders(knownLength);
         }
-        writeChunk(chunk, flush);
+        writeChunk(chunk, length, flush);
     }
 
     private static byte[] requireChunk(byte[] chunk) {
@@ -241,8 +259,7 @@ final class Exchange implements StartResponse {
     }
 
     /** Writes one chunk, never past a declared Content-Length (the excess is dropped and logged once). */
-    private void writeChunk(byte[] chunk, boolean flush) throws ClientGoneException {
-        int length = chunk.length;
+    private void writeChunk(byte[] chunk, int length, boolean flush) throws ClientGoneException {
         if (declaredLength >= 0 && sent + length > declaredLength) {
             length = (int) (declaredLength - sent);
             if (!excessLogged) {

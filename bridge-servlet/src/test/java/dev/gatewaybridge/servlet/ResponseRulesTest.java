@@ -477,4 +477,33 @@ class ResponseRulesTest {
             Files.delete(file);
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aStreamBodyIsSentWholeNeverPastItsLimitAndItsStreamClosed(Kind kind) throws Exception {
+        byte[] data = new byte[1_000_000];
+        new java.util.Random(3).nextBytes(data);
+        java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        var source = new java.io.ByteArrayInputStream(data) {
+            @Override
+            public void close() {
+                closed.set(true);
+            }
+        };
+        int limit = 700_001;
+        try (ServletContainer c = serve(kind, (env, start) -> {
+            start.start("200 OK", List.of(Header.of("Content-Type", "application/octet-stream")));
+            return new dev.gatewaybridge.api.StreamBody(source, limit, 64 * 1024);
+        })) {
+            var r = RawHttp.getKeepAlive(c.port(), "/");
+            assertTrue(r.complete());
+            assertArrayEquals(java.util.Arrays.copyOf(data, limit), r.body());
+            assertEquals(data.length - limit, source.available(), "not one byte read past the limit");
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (!closed.get() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertTrue(closed.get(), "the stream is closed with the body");
+        }
+    }
 }

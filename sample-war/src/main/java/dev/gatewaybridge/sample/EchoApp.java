@@ -2,16 +2,15 @@ package dev.gatewaybridge.sample;
 
 import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-import dev.gatewaybridge.api.Bodies;
 import dev.gatewaybridge.api.Environ;
 import dev.gatewaybridge.api.GatewayApplication;
 import dev.gatewaybridge.api.Header;
 import dev.gatewaybridge.api.HttpStatusException;
 import dev.gatewaybridge.api.StartResponse;
+import dev.gatewaybridge.api.StreamBody;
 
 /**
  * Streams the request body back with its Content-Type, one chunk of at most {@link #CHUNK} bytes at a time,
@@ -38,18 +37,13 @@ public final class EchoApp implements GatewayApplication {
     }
 
     /**
-     * The body read lazily, up to one full chunk each time the server asks for the next. It never reads
-     * past {@code length} (-1: to end of input): PEP 3333 says an application should not read more than
-     * CONTENT_LENGTH, whatever the server would do.
+     * The body read lazily, one full chunk each time the server asks for the next, never past
+     * {@code length} (-1: to end of input): PEP 3333 says an application should not read more than
+     * CONTENT_LENGTH, whatever the server would do. A {@link StreamBody} lets the server pump it through
+     * one buffer of its own.
      */
     static Iterable<byte[]> chunks(InputStream input, long length) {
-        byte[] buffer = new byte[CHUNK];
-        long[] remaining = {length < 0 ? Long.MAX_VALUE : length};
-        return Bodies.generate(() -> {
-            int n = remaining[0] == 0 ? 0 : input.readNBytes(buffer, 0, (int) Math.min(buffer.length, remaining[0]));
-            remaining[0] -= n;
-            return n == 0 ? null : Arrays.copyOf(buffer, n);
-        }, null);
+        return new StreamBody(input, length, CHUNK);
     }
 
     /** CONTENT_LENGTH as a number, or -1 when the request has none (a chunked body). */
