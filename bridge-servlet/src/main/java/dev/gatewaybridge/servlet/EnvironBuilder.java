@@ -45,8 +45,8 @@ final class EnvironBuilder {
     Map<String, Object> build(HttpServletRequest request) {
         Map<String, Object> env = new HashMap<>(64);
         putRequestLine(env, request);
-        putServerAndClient(env, request);
         putHeaders(env, request);
+        putServerAndClient(env, request);
         putWsgi(env, request);
         env.put(SERVLET_REQUEST, request);
         env.putAll(config.environ());
@@ -54,7 +54,20 @@ final class EnvironBuilder {
     }
 
     /** REQUEST_METHOD, SCRIPT_NAME, PATH_INFO, QUERY_STRING, REQUEST_URI, CONTENT_TYPE, CONTENT_LENGTH. */
-    private static void putRequestLine(Map<String, Object> env, HttpServletRequest request) {
+    /** The last SCRIPT_NAME made, with its parts: a prefix mapping gives the same one on every request. */
+    private volatile String[] scriptName = {"", "", ""};
+
+    private String scriptName(String context, String servletPath) {
+        String[] last = scriptName;
+        if (last[0].equals(context) && last[1].equals(servletPath)) {
+            return last[2];
+        }
+        String joined = context + servletPath;
+        scriptName = new String[] {context, servletPath, joined};
+        return joined;
+    }
+
+    private void putRequestLine(Map<String, Object> env, HttpServletRequest request) {
         env.put(REQUEST_METHOD, request.getMethod());
         String context = request.getContextPath();
         String servletPath = request.getServletPath();
@@ -67,7 +80,7 @@ final class EnvironBuilder {
             env.put(SCRIPT_NAME, context);
             env.put(PATH_INFO, servletPath + (pathInfo == null ? "" : pathInfo));
         } else {
-            env.put(SCRIPT_NAME, context + servletPath);
+            env.put(SCRIPT_NAME, scriptName(context, servletPath));
             env.put(PATH_INFO, pathInfo == null ? "" : pathInfo);
         }
         String query = request.getQueryString();
@@ -85,8 +98,7 @@ final class EnvironBuilder {
 
     /** SERVER_*, GATEWAY_INTERFACE, REMOTE_*, AUTH_TYPE, HTTPS. */
     private void putServerAndClient(Map<String, Object> env, HttpServletRequest request) {
-        env.put(SERVER_NAME, request.getServerName());
-        env.put(SERVER_PORT, serverPort(request.getServerPort()));
+        putServerNameAndPort(env, request);
         env.put(SERVER_ADDR, request.getLocalAddr()); // Apache and nginx send it; PHP apps read it
         env.put(SERVER_PROTOCOL, request.getProtocol());
         env.put(SERVER_SOFTWARE, serverSoftware);
@@ -102,6 +114,48 @@ final class EnvironBuilder {
         if (request.isSecure()) {
             env.put(HTTPS, "on");
         }
+    }
+
+    /**
+     * SERVER_NAME and SERVER_PORT from the Host header, the name the client used (RFC 3875 §4.1.14, as
+     * Apache's UseCanonicalName Off; the container already refused a malformed one); the container's
+     * values only when there is none (HTTP/1.0). Parsing it here spares the container's getters, which
+     * parse it again on every call.
+     */
+    private void putServerNameAndPort(Map<String, Object> env, HttpServletRequest request) {
+        Object host = env.get("HTTP_HOST");
+        if (host instanceof String h && !h.isEmpty()) {
+            int colon = h.lastIndexOf(':');
+            if (colon > h.lastIndexOf(']') && colon < h.length() - 1 && isDigits(h, colon + 1)) {
+                env.put(SERVER_NAME, h.substring(0, colon));
+                env.put(SERVER_PORT, serverPort(h, colon + 1));
+                return;
+            }
+            if (colon < 0 || colon < h.lastIndexOf(']')) {
+                env.put(SERVER_NAME, h);
+                env.put(SERVER_PORT, request.isSecure() ? "443" : "80"); // RFC 9110 §4.2: the scheme's default
+                return;
+            }
+        }
+        env.put(SERVER_NAME, request.getServerName());
+        env.put(SERVER_PORT, serverPort(request.getServerPort()));
+    }
+
+    private static boolean isDigits(String s, int from) {
+        for (int i = from; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return s.length() - from <= 5;
+    }
+
+    private String serverPort(String host, int from) {
+        PortString last = serverPort;
+        if (last.text().length() == host.length() - from && host.startsWith(last.text(), from)) {
+            return last.text();
+        }
+        return serverPort(Integer.parseInt(host, from, host.length(), 10));
     }
 
     private String serverPort(int port) {
@@ -124,12 +178,27 @@ final class EnvironBuilder {
                 // nginx (underscores_in_headers off) and Apache 2.4 drop such headers the same way.
                 continue;
             }
-            String key = httpKey(name);
+            String key = httpKeyOf(name);
             if (key.equals(HTTP_PROXY) || env.containsKey(key)) {
                 continue;
             }
             env.put(key, join(request.getHeaders(name), key.equals("HTTP_COOKIE") ? "; " : ", "));
         }
+    }
+
+    /** HTTP_* names of the header names seen, up to a bound a client cannot grow it past. */
+    private static final Map<String, String> HTTP_KEYS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int HTTP_KEYS_MAX = 512;
+
+    private static String httpKeyOf(String name) {
+        String key = HTTP_KEYS.get(name);
+        if (key == null) {
+            key = httpKey(name);
+            if (HTTP_KEYS.size() < HTTP_KEYS_MAX) {
+                HTTP_KEYS.put(name, key);
+            }
+        }
+        return key;
     }
 
     private static String join(Enumeration<String> values, String separator) {

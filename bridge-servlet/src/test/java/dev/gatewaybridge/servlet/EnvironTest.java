@@ -81,6 +81,22 @@ class EnvironTest {
 
     @ParameterizedTest
     @EnumSource(Kind.class)
+    void serverNameAndPortFollowTheHostHeaderWithTheSchemesDefaultPort(Kind kind) {
+        var plain = environ(kind, "", "/*", Map.of(), "/", "Host: www.example.org");
+        assertEquals("www.example.org", plain.get("SERVER_NAME"));
+        assertEquals("80", plain.get("SERVER_PORT"));
+        var v6 = environ(kind, "", "/*", Map.of(), "/", "Host: [::1]:8081");
+        assertEquals("[::1]", v6.get("SERVER_NAME"));
+        assertEquals("8081", v6.get("SERVER_PORT"));
+        try (ServletContainer c = ServletContainer.start(kind, Apps.ENVIRON, "", "/*", Map.of())) {
+            var env = Apps.parse(RawHttp.exchange(c.port(), "GET / HTTP/1.0\r\n\r\n").text());
+            assertTrue(!env.get("SERVER_NAME").isEmpty(), "without Host, the container's name: " + env);
+            assertTrue(Integer.parseInt(env.get("SERVER_PORT")) > 0, env::toString);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
     void contentTypeAndLengthAppearOnlyWhenTheRequestHasThemAndNeverAsHttpVariables(Kind kind) {
         var get = environ(kind, "", "/*", Map.of(), "/");
         assertFalse(get.containsKey("CONTENT_TYPE"));
