@@ -43,7 +43,6 @@ public final class Params {
     public static final String DEFAULT_SERVER_SOFTWARE = "GatewayBridge";
 
     private static final Pattern PARAM_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
-    private static final Pattern HTTP_KEY = Pattern.compile("HTTP_[A-Z0-9_]+");
 
     private final Path root;
     private final Pattern scriptPattern;
@@ -199,7 +198,7 @@ public final class Params {
     private static void headers(Map<String, Object> environ, Map<String, String> out) {
         for (Map.Entry<String, Object> e : environ.entrySet()) {
             String key = e.getKey();
-            if (!(e.getValue() instanceof String value) || !HTTP_KEY.matcher(key).matches()) {
+            if (!(e.getValue() instanceof String value) || !isHttpKey(key)) {
                 continue;
             }
             if (!forwarded(key)) {
@@ -238,6 +237,23 @@ public final class Params {
      * is how CVE-2019-11043 broke nginx's split regex ({@code .} stops at it); NUL truncates C strings and
      * cannot travel in SCGI at all.
      */
+    /**
+     * Whether {@code key} is a request header's variable, {@code HTTP_[A-Z0-9_]+}: checked by hand, as it
+     * runs for every environ entry of every request.
+     */
+    static boolean isHttpKey(String key) {
+        if (key.length() <= 5 || !key.startsWith(Environ.HTTP_PREFIX)) {
+            return false;
+        }
+        for (int i = 5; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     static void rejectControls(String what, String value) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
