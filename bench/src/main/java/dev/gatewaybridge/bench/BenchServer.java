@@ -42,6 +42,8 @@ public final class BenchServer {
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler("/");
         context.addServlet(new ServletHolder("plain-hello", new PlainHello()), "/plain/hello");
+        // An identical second baseline: an A/A control of the measurement itself (bench/aa-control.sh).
+        context.addServlet(new ServletHolder("plain2-hello", new PlainHello()), "/plain2/hello");
         context.addServlet(new ServletHolder("gateway-hello", new GatewayServlet(new BenchApps.Hello())),
                 "/gateway/hello");
         context.addServlet(new ServletHolder("plain-echo", new PlainEcho()), "/plain/echo");
