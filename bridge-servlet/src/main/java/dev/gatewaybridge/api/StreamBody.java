@@ -2,10 +2,8 @@ package dev.gatewaybridge.api;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.Iterator;
-import java.util.NoSuchElementException;
 
 /**
  * A body read from an {@link InputStream} in full blocks, never past an optional limit: PEP 3333's
@@ -61,35 +59,11 @@ public final class StreamBody implements Iterable<byte[]>, AutoCloseable {
             throw new IllegalStateException("a stream body can be iterated only once");
         }
         iterated = true;
-        return new Iterator<>() {
-            private byte[] next;
-            private boolean done;
-
-            @Override
-            public boolean hasNext() {
-                if (next == null && !done) {
-                    byte[] block = new byte[blockSize]; // fresh: a block once yielded never changes
-                    try {
-                        int n = read(block);
-                        next = n == 0 ? null : n == block.length ? block : Arrays.copyOf(block, n);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                    done = next == null;
-                }
-                return next != null;
-            }
-
-            @Override
-            public byte[] next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                byte[] block = next;
-                next = null;
-                return block;
-            }
-        };
+        return Bodies.generate(() -> {
+            byte[] block = new byte[blockSize]; // fresh: a block once yielded never changes
+            int n = read(block);
+            return n == 0 ? null : n == block.length ? block : Arrays.copyOf(block, n);
+        }, null).iterator();
     }
 
     @Override
