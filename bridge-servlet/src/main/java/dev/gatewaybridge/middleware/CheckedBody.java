@@ -2,8 +2,6 @@ package dev.gatewaybridge.middleware;
 
 import java.util.Iterator;
 
-import dev.gatewaybridge.api.Bodies;
-
 /**
  * The application's body under the Validator: iterated once, chunks non-null, no iteration after close, and
  * close() called once by the server (the application's own close runs exactly once whatever the server does).
@@ -14,12 +12,13 @@ final class CheckedBody implements Iterable<byte[]>, AutoCloseable {
     private final CheckedResponse response;
     private final Violations violations;
     private boolean iterated;
-    private boolean closed;
+    private final BodyCloseGuard guard;
 
     CheckedBody(Iterable<byte[]> body, CheckedResponse response, Violations violations) {
         this.body = body;
         this.response = response;
         this.violations = violations;
+        this.guard = new BodyCloseGuard(body, response, violations);
     }
 
     @Override
@@ -34,7 +33,7 @@ final class CheckedBody implements Iterable<byte[]>, AutoCloseable {
 
             @Override
             public boolean hasNext() {
-                notClosed();
+                guard.checkOpen();
                 boolean more = chunks.hasNext();
                 if (!more && !finished) {
                     finished = true;
@@ -45,7 +44,7 @@ final class CheckedBody implements Iterable<byte[]>, AutoCloseable {
 
             @Override
             public byte[] next() {
-                notClosed();
+                guard.checkOpen();
                 byte[] chunk = chunks.next();
                 if (chunk == null) {
                     violations.report("body.chunk-type", "a body chunk must be bytes, not", null);
@@ -62,21 +61,9 @@ final class CheckedBody implements Iterable<byte[]>, AutoCloseable {
         };
     }
 
-    private void notClosed() {
-        if (closed) {
-            violations.report("body.after-close", "the server iterated the body after closing it", "next()");
-        }
-    }
-
     /** Closes the application's body; a second call is a server bug, reported and not passed on. */
     @Override
     public void close() throws Exception {
-        if (closed) {
-            violations.report("close.twice", "the server called close() twice", "close()");
-            return;
-        }
-        closed = true;
-        response.closed();
-        Bodies.close(body);
+        guard.close();
     }
 }
