@@ -118,12 +118,16 @@ declare -A URL=(
     [bridge-cgi]="http://127.0.0.1:$BRIDGE_CGI/hello.php"
 )
 ORDER=(nginx nginx-keepalive bridge jetty-proxy ceiling nginx-cgi bridge-cgi)
+# Warm-up: 5 s for the native front ends; JVM_WARMUP s (default 30) for the JVM ones, whose C2 compiler is still
+# busy after 10 s of load on 2 cores (perf: 22% of the machine at 8 s, 7% at 40 s) and would be measured instead.
+JVM_WARMUP=${JVM_WARMUP:-30}
 for name in "${ORDER[@]}"; do
     check "${URL[$name]}"
-    wrk -t2 -c"$CONNS" -d5s "${URL[$name]}" > /dev/null   # warm-up (JIT for the JVM ones)
+    case $name in bridge|jetty-proxy|ceiling) warm=$JVM_WARMUP ;; *) warm=5 ;; esac
+    wrk -t2 -c"$CONNS" -d"${warm}s" "${URL[$name]}" > /dev/null
     sleep 1.5
 done
-echo "FastCGI bench: $(date -u +%FT%TZ), $(nproc) cores, php-fpm pm=static x$CHILDREN, wrk -t2 -c$CONNS -d${SECONDS_PER_RUN}s, median of $ROUNDS interleaved rounds"
+echo "FastCGI bench: $(date -u +%FT%TZ), $(nproc) cores, php-fpm pm=static x$CHILDREN, wrk -t2 -c$CONNS -d${SECONDS_PER_RUN}s, JVMs warmed ${JVM_WARMUP}s, median of $ROUNDS interleaved rounds"
 declare -A RUNS
 for round in $(seq "$ROUNDS"); do
     for name in "${ORDER[@]}"; do

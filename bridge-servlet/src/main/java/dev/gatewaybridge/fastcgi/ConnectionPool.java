@@ -216,8 +216,8 @@ final class ConnectionPool implements FastCgiConnection.Owner, AutoCloseable {
     }
 
     /**
-     * Periodic upkeep: closes connections idle longer than the idle timeout, and those where an aborted
-     * request got no FCGI_END_REQUEST within the read timeout.
+     * Periodic upkeep: closes connections idle longer than the idle timeout, and those with a request past
+     * its total timeout or aborted and still without FCGI_END_REQUEST after the read timeout.
      */
     void sweep() {
         long now = System.nanoTime();
@@ -226,7 +226,7 @@ final class ConnectionPool implements FastCgiConnection.Owner, AutoCloseable {
         try {
             for (FastCgiConnection c : connections) {
                 boolean idle = c.active == 0 && now - c.idleSince > settings.idleTimeout().toNanos();
-                if (idle || c.abortStuck(now, settings.readMillis())) {
+                if (idle || c.expired(now, settings.readMillis())) {
                     expired.add(c);
                 }
             }

@@ -44,6 +44,8 @@ final class Exchange {
     private volatile boolean received;
     /** When the client gave up ({@link System#nanoTime()}), 0 while it has not. */
     volatile long abortedAt;
+    /** When the total timeout runs out ({@link System#nanoTime()}); 0 while not yet set. */
+    volatile long deadline;
     private End end;
 
     Exchange(int requestId, PrintWriter errors, FastCgiConnection connection) {
@@ -241,6 +243,22 @@ final class Exchange {
             byte[] out = pos == 0 ? chunk : java.util.Arrays.copyOfRange(chunk, pos, chunk.length);
             pos = chunk.length;
             return out;
+        }
+
+        /**
+         * The rest of FCGI_STDOUT, when FCGI_END_REQUEST has already come: it is all here (at most one read
+         * buffer inline, or the reader's bounded queue), so taking it never waits on the backend.
+         * Null, and nothing taken, while the backend is still sending.
+         */
+        java.util.List<byte[]> restIfEnded() throws IOException {
+            if (!ended) {
+                return null;
+            }
+            java.util.List<byte[]> rest = new java.util.ArrayList<>(2);
+            for (byte[] c; (c = nextChunk()) != null; ) {
+                rest.add(c);
+            }
+            return rest;
         }
 
         private boolean fill() throws IOException {

@@ -12,7 +12,6 @@ import java.util.Map;
 import java.time.Duration;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import dev.gatewaybridge.api.Bodies;
@@ -109,10 +108,11 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
             t.setDaemon(true);
             return t;
         });
-        // Every request schedules a watchdog and cancels it when done: cancelled ones must not pile up.
-        executor.setRemoveOnCancelPolicy(true);
         this.upkeep = executor;
-        long every = Math.max(100, Math.min(1000, settings.idleTimeout().toMillis() / 2));
+        // One sweep for every timer (idle connections, total timeouts): a timer per request would cost a
+        // lock and a wake-up of this thread on every request. The total timeout holds to within a quarter.
+        long shortest = Math.min(settings.idleTimeout().toMillis() / 2, settings.timeouts().total().toMillis() / 4);
+        long every = Math.max(50, Math.min(1000, shortest));
         upkeep.scheduleWithFixedDelay(() -> pools.values().forEach(ConnectionPool::sweep), every, every,
                 TimeUnit.MILLISECONDS);
     }
@@ -128,6 +128,14 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
         try {
             CgiResponse head = CgiResponseParser.parse(response.stdout);
             head.start(startResponse);
+            List<byte[]> whole = response.stdout.stream.restIfEnded();
+            if (whole != null) {
+                // The backend already ended the request (a small page usually comes in one read): the
+                // connection goes back to the pool now, and a body of known length leaves in one write
+                // with its Content-Length instead of chunked.
+                response.finish();
+                return whole;
+            }
             // The rest of FCGI_STDOUT, a chunk as the server asks for one.
             return Bodies.generate(response.stdout.stream::nextChunk, response::finish);
         } catch (Exception | Error e) {
@@ -183,7 +191,7 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
         Response response = null;
         try {
             Exchange exchange = connection.begin(role, settings.keepConn(), p, body.bytes, errors);
-            response = new Response(lease, exchange, reused, deadline); // its watchdog also bounds the upload
+            response = new Response(lease, exchange, reused, deadline); // its deadline also bounds the upload
             if (!body.replayable()) {
                 body.send(connection, exchange);
             }
@@ -209,7 +217,6 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
         final Exchange exchange;
         final boolean reused;
         final Stdout stdout;
-        private final ScheduledFuture<?> watchdog;
         private boolean finished;
 
         Response(BackendSet.Lease<FastCgiConnection> lease, Exchange exchange, boolean reused, long deadline) {
@@ -218,20 +225,12 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
             this.exchange = exchange;
             this.reused = reused;
             this.stdout = new Stdout(exchange.stdoutStream(settings.readMillis(), deadline, connection));
-            long left = deadline - System.nanoTime();
-            // A write blocked on a backend that stopped reading has no timeout of its own: the total one closes it.
-            this.watchdog = upkeep.schedule(this::expire, Math.max(0, left), TimeUnit.NANOSECONDS);
+            exchange.deadline = deadline; // the upkeep sweep closes the connection once it passes
         }
 
         /** Whether it failed before any output, on a connection that had served before. */
         boolean retryable() {
             return reused && !exchange.received();
-        }
-
-        private void expire() {
-            if (!exchange.ended()) {
-                connection.close();
-            }
         }
 
         /** Ends the request: FCGI_ABORT_REQUEST unless the backend already ended it. Idempotent. */
@@ -240,7 +239,6 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
                 return;
             }
             finished = true;
-            watchdog.cancel(false);
             if (!exchange.ended()) {
                 connection.abort(exchange);
             }

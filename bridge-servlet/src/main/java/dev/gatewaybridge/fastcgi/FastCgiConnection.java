@@ -473,11 +473,17 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
         return ready > 0;
     }
 
-    /** Whether a request aborted more than {@code readTimeoutMillis} ago still has no FCGI_END_REQUEST. */
-    boolean abortStuck(long now, long readTimeoutMillis) {
+    /**
+     * Whether a request is past its total timeout without FCGI_END_REQUEST, or was aborted more than
+     * {@code readTimeoutMillis} ago and still has none: the upkeep sweep then closes the connection, which
+     * also ends a write blocked on a backend that stopped reading (a write has no timeout of its own).
+     */
+    boolean expired(long now, long readTimeoutMillis) {
         for (Exchange e : exchanges.values()) {
-            long at = e.abortedAt;
-            if (at != 0 && now - at > TimeUnit.MILLISECONDS.toNanos(readTimeoutMillis)) {
+            long aborted = e.abortedAt;
+            long deadline = e.deadline;
+            if (aborted != 0 && now - aborted > TimeUnit.MILLISECONDS.toNanos(readTimeoutMillis)
+                    || deadline != 0 && now - deadline > 0 && !e.ended()) {
                 return true;
             }
         }

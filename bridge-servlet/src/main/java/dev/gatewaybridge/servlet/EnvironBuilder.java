@@ -11,7 +11,6 @@ import jakarta.servlet.http.HttpServletRequest;
 
 import java.io.PrintWriter;
 import java.util.Enumeration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,31 +25,58 @@ final class EnvironBuilder {
     /** httpoxy (CVE-2016-5385): a client's "Proxy:" header would become HTTP_PROXY, which CGI libraries use. */
     static final String HTTP_PROXY = "HTTP_PROXY";
 
-    private final GatewayConfig config;
-    private final String serverSoftware;
-    private final PrintWriter errors;
-    /** The last SERVER_PORT seen, with its string: a servlet hears on one or two ports all its life. */
-    private volatile PortString serverPort = new PortString(-1, "");
+    /** Room for a request's own entries (request line, server, client, a browser's headers) before growing. */
+    private static final int REQUEST_ENTRIES = 32;
 
-    private record PortString(int port, String text) {
+    private final GatewayConfig config;
+    private final LogWriter errorLog;
+    /** The entries every request shares (wsgi.*, SERVER_SOFTWARE, GATEWAY_INTERFACE): each environ starts as a copy. */
+    private final EnvironMap template;
+    /** The last Host header parsed, with its SERVER_NAME and SERVER_PORT: clients repeat the same one. */
+    private volatile HostParts lastHost = new HostParts("", false, "", "");
+
+    private record HostParts(String host, boolean secure, String name, String port) {
     }
 
     EnvironBuilder(GatewayConfig config, ServletContext context, String servletName) {
         this.config = config;
-        this.serverSoftware = "GatewayBridge (" + context.getServerInfo() + ")";
-        this.errors = new PrintWriter(new LogWriter(context, "wsgi.errors [" + servletName + "] "), true);
+        this.errorLog = new LogWriter(context, "wsgi.errors [" + servletName + "] ");
+        this.template = template(config, "GatewayBridge (" + context.getServerInfo() + ")",
+                new PrintWriter(errorLog, true));
+    }
+
+    private static EnvironMap template(GatewayConfig config, String serverSoftware, PrintWriter errors) {
+        EnvironMap env = new EnvironMap(16 + REQUEST_ENTRIES);
+        env.put(SERVER_SOFTWARE, serverSoftware);
+        env.put(GATEWAY_INTERFACE, "CGI/1.1");
+        env.put(WSGI_VERSION, VERSION);
+        env.put(WSGI_INPUT_TERMINATED, Boolean.TRUE);
+        env.put(WSGI_ERRORS, errors);
+        env.put(WSGI_MULTITHREAD, config.multithread());
+        env.put(WSGI_MULTIPROCESS, config.multiprocess());
+        env.put(WSGI_RUN_ONCE, config.runOnce());
+        env.put(WSGI_FILE_WRAPPER, FileBody.WRAPPER);
+        return env;
     }
 
     /** A fresh, mutable environ for {@code request}. */
     Map<String, Object> build(HttpServletRequest request) {
-        Map<String, Object> env = new HashMap<>(64);
+        Map<String, Object> env = new EnvironMap(template, REQUEST_ENTRIES);
         putRequestLine(env, request);
         putHeaders(env, request);
         putServerAndClient(env, request);
-        putWsgi(env, request);
+        env.put(WSGI_URL_SCHEME, request.getScheme());
+        env.put(WSGI_INPUT, new ServletInput(request, request.getContentLengthLong()));
         env.put(SERVLET_REQUEST, request);
-        env.putAll(config.environ());
+        if (!config.environ().isEmpty()) {
+            env.putAll(config.environ()); // the configured entries override what the request says
+        }
         return env;
+    }
+
+    /** Logs this thread's partial wsgi.errors line, if any (PEP 3333: flush makes written text visible). */
+    void flushErrors() {
+        errorLog.flush(); // the line buffer is this thread's own: no need for the PrintWriter's lock
     }
 
     /** REQUEST_METHOD, SCRIPT_NAME, PATH_INFO, QUERY_STRING, REQUEST_URI, CONTENT_TYPE, CONTENT_LENGTH. */
@@ -101,8 +127,6 @@ final class EnvironBuilder {
         putServerNameAndPort(env, request);
         env.put(SERVER_ADDR, request.getLocalAddr()); // Apache and nginx send it; PHP apps read it
         env.put(SERVER_PROTOCOL, request.getProtocol());
-        env.put(SERVER_SOFTWARE, serverSoftware);
-        env.put(GATEWAY_INTERFACE, "CGI/1.1");
         env.put(REMOTE_ADDR, request.getRemoteAddr());
         env.put(REMOTE_PORT, Integer.toString(request.getRemotePort()));
         if (request.getRemoteUser() != null) {
@@ -123,22 +147,38 @@ final class EnvironBuilder {
      * parse it again on every call.
      */
     private void putServerNameAndPort(Map<String, Object> env, HttpServletRequest request) {
-        Object host = env.get("HTTP_HOST");
-        if (host instanceof String h && !h.isEmpty()) {
-            int colon = h.lastIndexOf(':');
-            if (colon > h.lastIndexOf(']') && colon < h.length() - 1 && isDigits(h, colon + 1)) {
-                env.put(SERVER_NAME, h.substring(0, colon));
-                env.put(SERVER_PORT, serverPort(h, colon + 1));
-                return;
-            }
-            if (colon < 0 || colon < h.lastIndexOf(']')) {
-                env.put(SERVER_NAME, h);
-                env.put(SERVER_PORT, request.isSecure() ? "443" : "80"); // RFC 9110 §4.2: the scheme's default
-                return;
+        HostParts parts = null;
+        if (env.get("HTTP_HOST") instanceof String host && !host.isEmpty()) {
+            boolean secure = request.isSecure();
+            parts = lastHost;
+            if (!parts.host().equals(host) || parts.secure() != secure) {
+                parts = parseHost(host, secure);
+                if (parts != null) {
+                    lastHost = parts;
+                }
             }
         }
-        env.put(SERVER_NAME, request.getServerName());
-        env.put(SERVER_PORT, serverPort(request.getServerPort()));
+        if (parts == null) {
+            env.put(SERVER_NAME, request.getServerName());
+            env.put(SERVER_PORT, Integer.toString(request.getServerPort()));
+        } else {
+            env.put(SERVER_NAME, parts.name());
+            env.put(SERVER_PORT, parts.port());
+        }
+    }
+
+    /** Host's name and port ("[::1]:8080", "example.com"), the scheme's default port if none; null if odd. */
+    private static HostParts parseHost(String host, boolean secure) {
+        int colon = host.lastIndexOf(':');
+        int bracket = host.lastIndexOf(']');
+        if (colon > bracket && colon < host.length() - 1 && isDigits(host, colon + 1)) {
+            String port = Integer.toString(Integer.parseInt(host, colon + 1, host.length(), 10));
+            return new HostParts(host, secure, host.substring(0, colon), port);
+        }
+        if (colon < 0 || colon < bracket) {
+            return new HostParts(host, secure, host, secure ? "443" : "80"); // RFC 9110 §4.2: the scheme's default
+        }
+        return null;
     }
 
     private static boolean isDigits(String s, int from) {
@@ -148,23 +188,6 @@ final class EnvironBuilder {
             }
         }
         return s.length() - from <= 5;
-    }
-
-    private String serverPort(String host, int from) {
-        PortString last = serverPort;
-        if (last.text().length() == host.length() - from && host.startsWith(last.text(), from)) {
-            return last.text();
-        }
-        return serverPort(Integer.parseInt(host, from, host.length(), 10));
-    }
-
-    private String serverPort(int port) {
-        PortString last = serverPort;
-        if (last.port() != port) {
-            last = new PortString(port, Integer.toString(port));
-            serverPort = last;
-        }
-        return last.text();
     }
 
     /** One HTTP_* per header name; repeated headers joined with ", " (RFC 9110 §5.3), Cookie with "; ". */
@@ -211,18 +234,5 @@ final class EnvironBuilder {
             joined.append(separator).append(values.nextElement());
         }
         return joined.toString();
-    }
-
-    /** The PEP 3333 wsgi.* entries. */
-    private void putWsgi(Map<String, Object> env, HttpServletRequest request) {
-        env.put(WSGI_VERSION, VERSION);
-        env.put(WSGI_URL_SCHEME, request.getScheme());
-        env.put(WSGI_INPUT, new ServletInput(request, request.getContentLengthLong()));
-        env.put(WSGI_INPUT_TERMINATED, Boolean.TRUE);
-        env.put(WSGI_ERRORS, errors);
-        env.put(WSGI_MULTITHREAD, config.multithread());
-        env.put(WSGI_MULTIPROCESS, config.multiprocess());
-        env.put(WSGI_RUN_ONCE, config.runOnce());
-        env.put(WSGI_FILE_WRAPPER, FileBody.WRAPPER);
     }
 }

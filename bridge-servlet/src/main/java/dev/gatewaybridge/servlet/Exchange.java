@@ -68,9 +68,6 @@ final class Exchange implements StartResponse {
             handleError(failure);
         } finally {
             close(body);
-            if (environ.get(dev.gatewaybridge.api.Environ.WSGI_ERRORS) instanceof PrintWriter errors) {
-                errors.flush();
-            }
         }
     }
 

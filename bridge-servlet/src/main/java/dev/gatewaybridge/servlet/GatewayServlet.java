@@ -107,15 +107,16 @@ public class GatewayServlet extends HttpServlet {
     protected void service(HttpServletRequest request, HttpServletResponse response) throws java.io.IOException {
         Exchange exchange = new Exchange(response, log, config.errorDetail(), "HEAD".equals(request.getMethod()));
         var environ = environs.build(request);
-        if (serial == null) {
-            exchange.run(chain, environ);
-            return;
+        if (serial != null) {
+            serial.lock(); // wsgi.multithread false: one call at a time, body included
         }
-        serial.lock(); // wsgi.multithread false: one call at a time, body included
         try {
             exchange.run(chain, environ);
         } finally {
-            serial.unlock();
+            environs.flushErrors();
+            if (serial != null) {
+                serial.unlock();
+            }
         }
     }
 

@@ -3,7 +3,6 @@ package dev.gatewaybridge.upstream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -45,6 +44,8 @@ public final class Params {
     private static final Pattern PARAM_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
 
     private final Path root;
+    /** {@link #root} as text, made once. */
+    private final String rootText;
     private final Pattern scriptPattern;
     private final String index;
     private final boolean tryFiles;
@@ -53,6 +54,7 @@ public final class Params {
 
     private Params(Builder b) {
         this.root = b.root;
+        this.rootText = root == null ? null : root.toString();
         this.scriptPattern = b.scriptPattern;
         this.index = b.index;
         this.tryFiles = b.tryFiles;
@@ -94,42 +96,53 @@ public final class Params {
     public List<Param> forRequest(Map<String, Object> environ) {
         String mount = Environ.get(environ, Environ.SCRIPT_NAME, "");
         String path = Environ.get(environ, Environ.PATH_INFO, "");
-        rejectControls("path", mount + path);
+        String fullPath = mount.isEmpty() ? path : mount + path;
+        rejectControls("path", fullPath);
         Split split = split(path);
-        Map<String, String> out = new LinkedHashMap<>();
+        List<Param> out = new ArrayList<>(32 + fixed.size());
         String scheme = Environ.get(environ, Environ.WSGI_URL_SCHEME, "http");
-        out.put("QUERY_STRING", Environ.get(environ, Environ.QUERY_STRING, ""));
-        out.put("REQUEST_METHOD", Environ.get(environ, Environ.REQUEST_METHOD, "GET"));
+        // Every name below is distinct, and no HTTP_* name is among them: only fixed params can repeat one.
+        out.add(new Param("QUERY_STRING", Environ.get(environ, Environ.QUERY_STRING, "")));
+        out.add(new Param("REQUEST_METHOD", Environ.get(environ, Environ.REQUEST_METHOD, "GET")));
         copy(environ, out, Environ.CONTENT_TYPE, Environ.CONTENT_LENGTH);
-        out.put("SCRIPT_NAME", mount + split.script);
-        out.put("REQUEST_URI", requestUri(environ, mount + path));
-        out.put("DOCUMENT_URI", mount + path);
+        out.add(new Param("SCRIPT_NAME", mount + split.script));
+        out.add(new Param("REQUEST_URI", requestUri(environ, fullPath)));
+        out.add(new Param("DOCUMENT_URI", fullPath));
         if (root != null) {
-            out.put("DOCUMENT_ROOT", root.toString());
+            out.add(new Param("DOCUMENT_ROOT", rootText));
         }
-        out.put("SERVER_PROTOCOL", Environ.get(environ, Environ.SERVER_PROTOCOL, "HTTP/1.1"));
-        out.put("REQUEST_SCHEME", scheme);
+        out.add(new Param("SERVER_PROTOCOL", Environ.get(environ, Environ.SERVER_PROTOCOL, "HTTP/1.1")));
+        out.add(new Param("REQUEST_SCHEME", scheme));
         if ("https".equals(scheme)) {
-            out.put("HTTPS", "on"); // nginx: "$https if_not_empty"
+            out.add(new Param("HTTPS", "on")); // nginx: "$https if_not_empty"
         }
-        out.put("GATEWAY_INTERFACE", "CGI/1.1");
-        out.put("SERVER_SOFTWARE", serverSoftware != null ? serverSoftware
-                : Environ.get(environ, Environ.SERVER_SOFTWARE, DEFAULT_SERVER_SOFTWARE));
+        out.add(new Param("GATEWAY_INTERFACE", "CGI/1.1"));
+        out.add(new Param("SERVER_SOFTWARE", serverSoftware != null ? serverSoftware
+                : Environ.get(environ, Environ.SERVER_SOFTWARE, DEFAULT_SERVER_SOFTWARE)));
         copy(environ, out, Environ.REMOTE_ADDR, Environ.REMOTE_PORT, Environ.REMOTE_HOST, Environ.REMOTE_USER,
                 Environ.AUTH_TYPE, "SERVER_ADDR", Environ.SERVER_PORT, Environ.SERVER_NAME);
         // PHP built with --enable-force-cgi-redirect refuses to run without it (nginx sends it too).
-        out.put("REDIRECT_STATUS", "200");
+        out.add(new Param("REDIRECT_STATUS", "200"));
         if (root != null) {
-            out.put("SCRIPT_FILENAME", scriptFilename(split.script));
+            out.add(new Param("SCRIPT_FILENAME", scriptFilename(split.script)));
         }
-        out.put("PATH_INFO", split.pathInfo);
+        out.add(new Param("PATH_INFO", split.pathInfo));
         headers(environ, out);
         for (Param p : fixed) {
-            out.put(p.name(), p.value());
+            replaceOrAdd(out, p);
         }
-        List<Param> list = new ArrayList<>(out.size());
-        out.forEach((k, v) -> list.add(new Param(k, v)));
-        return list;
+        return out;
+    }
+
+    /** A fixed param takes the place of the computed one of its name, or comes last. */
+    private static void replaceOrAdd(List<Param> out, Param param) {
+        for (int i = 0; i < out.size(); i++) {
+            if (out.get(i).name().equals(param.name())) {
+                out.set(i, param);
+                return;
+            }
+        }
+        out.add(param);
     }
 
     /** The script part and the path info of {@code path}, checked to be a safe, exact split of it. */
@@ -163,21 +176,37 @@ public final class Params {
         return new Split(script, info);
     }
 
+    /**
+     * The root joined with {@code script} (which starts with "/"). With no "." or ".." segment the join
+     * cannot leave the root, which is absolute and normalised: no Path arithmetic on every request.
+     */
     private String scriptFilename(String script) {
-        for (String segment : script.split("/")) {
-            if (segment.equals("..") || segment.equals(".")) {
-                // A container normally normalises these away; if one gets here it must not leave the root.
-                throw new HttpStatusException(400, "dot segment in script path: " + HeaderRules.quote(script));
-            }
+        if (hasDotSegment(script)) {
+            // A container normally normalises these away; if one gets here it must not leave the root.
+            throw new HttpStatusException(400, "dot segment in script path: " + HeaderRules.quote(script));
         }
-        Path file = Path.of(root.toString(), script);
-        if (!file.normalize().startsWith(root)) {
-            throw new HttpStatusException(400, "script outside the root: " + HeaderRules.quote(script));
-        }
-        if (tryFiles && !Files.isRegularFile(file)) {
+        String file = rootText.equals("/") ? script : rootText + script;
+        if (tryFiles && !Files.isRegularFile(Path.of(file))) {
             throw new HttpStatusException(404, "no script " + file + " for " + HeaderRules.quote(script));
         }
-        return root.toString().equals("/") ? script : root + script;
+        return file;
+    }
+
+    /** Whether a segment of the "/"-separated {@code path} is "." or "..". */
+    static boolean hasDotSegment(String path) {
+        int start = 0;
+        while (start <= path.length()) {
+            int end = path.indexOf('/', start);
+            if (end < 0) {
+                end = path.length();
+            }
+            int n = end - start;
+            if ((n == 1 || n == 2) && path.charAt(start) == '.' && (n == 1 || path.charAt(start + 1) == '.')) {
+                return true;
+            }
+            start = end + 1;
+        }
+        return false;
     }
 
     private HttpStatusException unsafeSplit(String path) {
@@ -195,18 +224,13 @@ public final class Params {
     }
 
     /** Request headers as {@code HTTP_*}; never HTTP_PROXY, never a value with CR, LF or NUL. */
-    private static void headers(Map<String, Object> environ, Map<String, String> out) {
-        for (Map.Entry<String, Object> e : environ.entrySet()) {
-            String key = e.getKey();
-            if (!(e.getValue() instanceof String value) || !isHttpKey(key)) {
-                continue;
+    private static void headers(Map<String, Object> environ, List<Param> out) {
+        environ.forEach((key, v) -> { // forEach: no entry object per environ entry, unlike entrySet()
+            if (v instanceof String value && isHttpKey(key) && forwarded(key)) {
+                rejectControls(key, value);
+                out.add(new Param(key, value));
             }
-            if (!forwarded(key)) {
-                continue;
-            }
-            rejectControls(key, value);
-            out.put(key, value);
-        }
+        });
     }
 
     /**
@@ -223,11 +247,11 @@ public final class Params {
         };
     }
 
-    private static void copy(Map<String, Object> environ, Map<String, String> out, String... keys) {
+    private static void copy(Map<String, Object> environ, List<Param> out, String... keys) {
         for (String key : keys) {
             if (environ.get(key) instanceof String value) {
                 rejectControls(key, value);
-                out.put(key, value);
+                out.add(new Param(key, value));
             }
         }
     }

@@ -134,6 +134,22 @@ class FastCgiBackendTest {
     }
 
     @Test
+    void totalTimeoutEndsAnUploadToABackendThatStoppedReading() throws Exception {
+        // A backend that accepts and never reads: the upload blocks once the socket buffers are full, and only
+        // the total timeout (the upkeep sweep closing the connection) can end the write.
+        try (java.net.ServerSocket mute = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress());
+                FastCgiApplication fcgi = app("127.0.0.1:" + mute.getLocalPort())
+                        .totalTimeout(Duration.ofMillis(700)).build()) {
+            long start = System.nanoTime();
+            Exception e = assertThrows(Exception.class,
+                    () -> Call.of("POST", "/").body("application/octet-stream", new byte[32 << 20]).run(fcgi));
+            long took = System.nanoTime() - start;
+            assertTrue(took >= TimeUnit.MILLISECONDS.toNanos(700) && took < TimeUnit.SECONDS.toNanos(5),
+                    took / 1_000_000 + " ms: " + e);
+        }
+    }
+
+    @Test
     void garbageRecordsAre502NamingTheFault() throws Exception {
         try (TestBackend backend = new TestBackend((r, out) -> {
             out.raw.write("HTTP/1.1 200 OK\r\n\r\n".getBytes(StandardCharsets.US_ASCII));

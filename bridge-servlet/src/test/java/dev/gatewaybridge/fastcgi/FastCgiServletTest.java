@@ -63,6 +63,23 @@ class FastCgiServletTest {
 
     @ParameterizedTest
     @EnumSource(ServletContainer.Kind.class)
+    void aPageTheBackendEndedAtOnceGetsAContentLengthAStreamedOneStreams(ServletContainer.Kind kind) throws Exception {
+        try (PhpFpm fpm = PhpFpm.tcp(dir, "static", 1)
+                .page("small.php", "<?php echo 'small page';")
+                .page("slow.php", "<?php echo 'first '; flush(); usleep(300000); echo 'second';").start();
+             FastCgiApplication app = php(fpm, 1).build();
+             ServletContainer c = ServletContainer.start(kind, app, "", "/*", java.util.Map.of())) {
+            RawHttp.Response small = RawHttp.get(c.port(), "/small.php");
+            assertEquals("small page", small.text());
+            assertEquals("10", small.header("Content-Length"), small.toString());
+            RawHttp.Response slow = RawHttp.get(c.port(), "/slow.php");
+            assertEquals("first second", slow.text());
+            assertNull(slow.header("Content-Length"), "still streaming when the head left: " + slow);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ServletContainer.Kind.class)
     void chunkedPostReachesPhpWithItsContentLength(ServletContainer.Kind kind) throws Exception {
         try (PhpFpm fpm = PhpFpm.tcp(dir, "static", 1)
                 .page("form.php", "<?php echo $_SERVER['CONTENT_LENGTH'], ' ', $_POST['a'], $_POST['b'];").start();

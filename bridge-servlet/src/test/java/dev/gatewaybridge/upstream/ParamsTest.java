@@ -155,6 +155,16 @@ class ParamsTest {
     }
 
     @Test
+    void onlyWholeDotSegmentsCountAsDotSegments() {
+        for (String path : List.of("/..", "/.", "/a/..", "/a/./b", "..", ".", "/a/../b.php", "/x/")) {
+            assertEquals(!path.equals("/x/"), Params.hasDotSegment(path), path);
+        }
+        for (String path : List.of("/a..b/x", "/.hidden.php", "/a/.../b", "/..x", "/x..", "/", "")) {
+            assertFalse(Params.hasDotSegment(path), path);
+        }
+    }
+
+    @Test
     void tryFilesAnswers404ForAMissingScript(@TempDir Path root) throws Exception {
         Files.writeString(root.resolve("index.php"), "<?php");
         Files.createDirectory(root.resolve("dir.php"));
