@@ -56,6 +56,7 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
     private final Semaphore slots;
     private final ScheduledThreadPoolExecutor timers;
     private final ThreadPoolExecutor pumps;
+    private final Spawner spawner;
     private final Set<CgiProcess> running = ConcurrentHashMap.newKeySet();
 
     /** From init-params ({@code cgi.*}; other names are ignored). */
@@ -82,6 +83,23 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        try {
+            this.spawner = Spawner.of(config.spawner(), pumps);
+        } catch (RuntimeException e) {
+            timers.shutdownNow();
+            pumps.shutdownNow();
+            throw e;
+        }
+    }
+
+    /** "native" (the gateway-spawn daemon) or "jdk" (ProcessBuilder): how programs are started. */
+    public String spawner() {
+        return spawner.name();
+    }
+
+    /** The spawner itself, for tests. */
+    Spawner spawnerInUse() {
+        return spawner;
     }
 
     /** A builder of the configuration; {@code .application()} makes the application. */
@@ -159,9 +177,11 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
         CgiProcess[] self = new CgiProcess[1];
         CgiProcess p;
         try {
-            p = CgiProcess.start(command, script.file().getParent(), env, config.timeout(), timers, pumps,
+            p = CgiProcess.start(spawner, command, script.file().getParent(), env, config.timeout(), timers, pumps,
                     errors(environ), () -> {
-                        running.remove(self[0]);
+                        if (self[0] != null) { // null: the program did not start
+                            running.remove(self[0]);
+                        }
                         slots.release();
                     });
         } catch (IOException e) {
@@ -205,6 +225,11 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
         }
         if (process.inputFailure() != null) {
             return process.inputFailure();
+        }
+        String failure = process.startFailure();
+        if (failure != null) {
+            // The native spawner reports a failed exec after the fact: the same 500 as ProcessBuilder's.
+            return new HttpStatusException(500, "CGI: cannot start " + script.file().getFileName() + ": " + failure);
         }
         if (e instanceof BadGatewayException bad) {
             return new BadGatewayException("CGI " + script.file().getFileName() + ": " + bad.getMessage(), bad);
@@ -366,12 +391,13 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
         }
     }
 
-    /** Kills every program still running and stops the timer thread. */
+    /** Kills every program still running, stops the spawner (its daemon) and the threads. */
     @Override
     public void close() {
         for (CgiProcess p : List.copyOf(running)) {
             p.close();
         }
+        spawner.close();
         timers.shutdownNow();
         pumps.shutdownNow();
     }
