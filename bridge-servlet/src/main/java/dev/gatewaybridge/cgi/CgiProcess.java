@@ -223,10 +223,20 @@ final class CgiProcess implements AutoCloseable {
         try {
             closeQuietly(program.stdin());
             closeQuietly(stdout);
-            if (finished && !timedOut) {
+            boolean complete = finished && !timedOut;
+            if (!complete) {
+                // Abandoned (client gone, failure, timeout): kill now and reap, so the slot is really free.
+                kill();
+                waitQuietly(EXIT_GRACE_MS);
+            }
+            join(stdinPump, remainingMillis() + 1000);
+            // stderr ends with the program (and whatever inherited it): every line is logged before we return.
+            join(program.stderrDone(), 1000);
+            if (complete) {
                 logFailedExit();
-                // The output is complete, so the program is exiting: the request thread does not wait for it.
-                // One that lingers with its stdout closed is killed after a grace period.
+                // The output is complete, so the program is exiting (the native spawner's stderr end comes
+                // after the exit, so it is known by now). One that lingers with its stdout closed is killed
+                // after a grace period.
                 if (program.isAlive()) {
                     timers.schedule(() -> {
                         if (program.isAlive()) {
@@ -235,15 +245,6 @@ final class CgiProcess implements AutoCloseable {
                     }, EXIT_GRACE_MS, TimeUnit.MILLISECONDS);
                 }
             } else {
-                // Abandoned (client gone, failure, timeout): kill now and reap, so the slot is really free.
-                kill();
-                waitQuietly(EXIT_GRACE_MS);
-            }
-            join(stdinPump, remainingMillis() + 1000);
-            // stderr ends with the program (and whatever inherited it): every line is logged before we return.
-            // isAlive() may still be true for a program that has just exited, so this wait is not skipped.
-            join(program.stderrDone(), 1000);
-            if (!finished || timedOut) {
                 program.abandonStderr();
             }
         } finally {

@@ -270,7 +270,7 @@ final class NativeSpawner implements Spawner {
                         + new String(line, StandardCharsets.UTF_8));
                 return;
             }
-            if (line[0] == 'L') {
+            if (line[0] == 'L' || line[0] == 'R') {
                 LOG.log(System.Logger.Level.WARNING, "CGI: gateway-spawn: " + text(line, 2));
                 return;
             }
@@ -285,7 +285,6 @@ final class NativeSpawner implements Spawner {
                 return; // a request that gave up before the daemon read it
             }
             switch (line[0]) {
-                case 'N' -> p.started(Integer.parseInt(rest));
                 case 'F' -> p.failed(rest.substring(rest.indexOf(' ') + 1)); // "errno text": keep the text
                 case 'E' -> p.line(rest);
                 case 'X' -> p.exited(Integer.parseInt(rest));
@@ -344,9 +343,7 @@ final class NativeSpawner implements Spawner {
         private final OutputStream stdin;
         private final CompletableFuture<Void> stderrDone = new CompletableFuture<>();
         private final CompletableFuture<Integer> exit = new CompletableFuture<>();
-        private volatile int pid;
         private volatile String failure;
-        private volatile boolean killRequested;
         private volatile boolean abandoned;
 
         NativeProgram(Daemon daemon, int token, SocketChannel channel, Consumer<String> stderr) {
@@ -358,19 +355,8 @@ final class NativeSpawner implements Spawner {
             this.stdin = new ChannelOutput(channel);
         }
 
-        void started(int pid) {
-            this.pid = pid;
-            if (killRequested) {
-                daemon.kill(token); // the first request came before the daemon had forked it
-            }
-        }
-
         void failed(String why) {
-            failure = why;
-            if (pid == 0) { // nothing was forked: no other event will come
-                exit.complete(127);
-                stderrDone.complete(null);
-            }
+            failure = why; // X 127 and D follow
         }
 
         void line(String line) {
@@ -383,19 +369,17 @@ final class NativeSpawner implements Spawner {
             exit.complete(code);
         }
 
+        /** D: the program exited (X came first) and every stderr line was handed over. */
         void stderrEnded() {
             stderrDone.complete(null);
         }
 
         /** Whether no event can come any more. */
         boolean over() {
-            return exit.isDone() && stderrDone.isDone();
+            return stderrDone.isDone();
         }
 
         void daemonGone() {
-            if (failure == null && pid == 0) {
-                failure = "gateway-spawn exited before starting it";
-            }
             exit.completeExceptionally(new IOException("gateway-spawn exited: exit status unknown"));
             stderrDone.complete(null);
         }
@@ -410,9 +394,9 @@ final class NativeSpawner implements Spawner {
             return stdin;
         }
 
+        /** The frame was written whole before this can be called: the daemon finds it (gateway-spawn.c, K). */
         @Override
         public void kill() {
-            killRequested = true;
             daemon.kill(token);
         }
 
@@ -454,7 +438,7 @@ final class NativeSpawner implements Spawner {
 
         @Override
         public String toString() {
-            return "gateway-spawn program " + pid + " (request " + Integer.toUnsignedString(token) + ")";
+            return "gateway-spawn program of request " + Integer.toUnsignedString(token);
         }
     }
 
