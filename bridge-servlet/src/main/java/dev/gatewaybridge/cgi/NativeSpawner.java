@@ -260,6 +260,15 @@ final class NativeSpawner implements Spawner {
                 }
                 programs.values().forEach(NativeProgram::daemonGone);
                 programs.clear();
+                deleteSocket(); // a daemon that was killed could not remove it
+            }
+        }
+
+        private void deleteSocket() {
+            try {
+                Files.deleteIfExists(socket);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "CGI: cannot delete " + socket + ": " + e);
             }
         }
 
@@ -324,11 +333,7 @@ final class NativeSpawner implements Spawner {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
-                try {
-                    Files.deleteIfExists(socket); // the daemon removes it; not if it was killed
-                } catch (IOException e) {
-                    LOG.log(System.Logger.Level.WARNING, "CGI: cannot delete " + socket + ": " + e);
-                }
+                deleteSocket(); // the daemon removes it; not if it was killed
             }
         }
     }

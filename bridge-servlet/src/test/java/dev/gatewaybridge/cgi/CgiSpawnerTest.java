@@ -91,6 +91,10 @@ class CgiSpawnerTest {
         }
         assertFalse(daemon.isAlive(), "daemon still running after close");
         assertFalse(Files.exists(socket), "socket left behind: " + socket);
+        long deadline = System.nanoTime() + 5_000_000_000L; // executors shut down without waiting
+        while (ProcessCensus.threads("cgi-") > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
         assertEquals(0, ProcessCensus.threads("cgi-"), "cgi threads");
     }
 
@@ -134,6 +138,7 @@ class CgiSpawnerTest {
         try (var app = CgiApplication.builder().spawner("native").root(root).application()) {
             NativeSpawner spawner = (NativeSpawner) app.spawnerInUse();
             ProcessHandle first = spawner.daemonProcess();
+            Path firstSocket = spawner.socket();
             first.destroyForcibly();
             first.onExit().get(5, TimeUnit.SECONDS);
             int status = 0;
@@ -143,6 +148,7 @@ class CgiSpawnerTest {
             }
             assertEquals(200, status);
             assertTrue(spawner.daemonProcess().isAlive() && spawner.daemonProcess().pid() != first.pid());
+            assertFalse(Files.exists(firstSocket), "the killed daemon's socket is left behind: " + firstSocket);
         }
     }
 
