@@ -1,10 +1,14 @@
 #!/bin/sh
-# Requests/s of a shell "hello" CGI script through CgiApplication (embedded Jetty), Tomcat's CGIServlet
+# Requests/s of a shell "hello" CGI script through CgiApplication (embedded Jetty; native spawner, and the
+# JDK spawner with its default launch mechanism and with VFORK), Tomcat's CGIServlet
 # (embedded Tomcat 11) and Apache httpd mod_cgid (event MPM), in the same run, with wrk at 8 connections.
 # Usage: bench/cgi-bench.sh [seconds per run, default 15]   (from the repository root; needs wrk, apache2)
+# WARMUP=seconds (default 5): wrk load before each measured run. On 2 cores the JVMs' C2 compiler is still
+# busy 20 s after start (bench/README.md, CGI): a longer warm-up measures the servers' steady state.
 # Prints one line per server and the ratio to Apache's figure.
 set -eu
 DURATION=${1:-15}
+WARMUP=${WARMUP:-5}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=$(mktemp -d /tmp/cgi-bench.XXXXXX)
 chmod 755 "$WORK"
@@ -72,31 +76,37 @@ CONF
 
 run() { # name url
     curl -sf "$2" > /dev/null || { echo "$1: $2 does not answer" >&2; return 1; }
-    wrk -t2 -c8 -d5s "$2" > /dev/null            # warm-up (JIT, caches)
+    wrk -t2 -c8 -d"${WARMUP}s" "$2" > /dev/null  # warm-up (JIT, caches)
     wrk -t2 -c8 -d"${DURATION}s" "$2" | tee "$WORK/$1.wrk" >&2
     awk '/Requests\/sec/ {print $2}' "$WORK/$1.wrk"
 }
 
 APACHE_PORT=$(start_apache)
-start_java jetty jetty
-# The JDK's default launch mechanism (posix_spawn) execs jspawnhelper, which then execs the program: two
-# execs per request. VFORK execs the program directly (README "cgi", tuning).
-start_java jetty-vfork jetty -Djdk.lang.Process.launchMechanism=VFORK
+# The native spawner (cgi.spawner=native, the default where built): the gateway-spawn daemon forks, as
+# mod_cgid's daemon does. Then the JDK spawner: its default launch mechanism (posix_spawn) execs jspawnhelper,
+# which then execs the program: two execs per request; VFORK execs the program directly (README "cgi", tuning).
+start_java jetty-native jetty -Dcgi.spawner=native
+start_java jetty jetty -Dcgi.spawner=jdk
+start_java jetty-vfork jetty -Dcgi.spawner=jdk -Djdk.lang.Process.launchMechanism=VFORK
 start_java tomcat tomcat
+grep -q '^spawner native' "$WORK/jetty-native.out" || { echo "the native spawner did not start:" >&2; cat "$WORK/jetty-native.err" >&2; exit 1; }
+NATIVE_PORT=$(cat "$WORK/jetty-native.port")
 JETTY_PORT=$(cat "$WORK/jetty.port")
 VFORK_PORT=$(cat "$WORK/jetty-vfork.port")
 TOMCAT_PORT=$(cat "$WORK/tomcat.port")
 
 APACHE=$(run apache "http://127.0.0.1:$APACHE_PORT/cgi-bin/hello.sh")
+NATIVE=$(run cgiapplication-native "http://127.0.0.1:$NATIVE_PORT/cgi-bin/hello.sh")
 JETTY=$(run cgiapplication "http://127.0.0.1:$JETTY_PORT/cgi-bin/hello.sh")
 VFORK=$(run cgiapplication-vfork "http://127.0.0.1:$VFORK_PORT/cgi-bin/hello.sh")
 TOMCAT=$(run tomcat-cgiservlet "http://127.0.0.1:$TOMCAT_PORT/cgi-bin/hello.sh")
 
 echo
-echo "CGI hello.sh, wrk -t2 -c8 -d${DURATION}s, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)"
-printf '%-32s %10s %8s\n' server requests/s vs-apache
-for row in "Apache mod_cgid (event):$APACHE" "CgiApplication (Jetty 12.1):$JETTY" \
-        "CgiApplication, VFORK:$VFORK" "Tomcat 11 CGIServlet:$TOMCAT"; do
+echo "CGI hello.sh, wrk -t2 -c8 -d${DURATION}s after ${WARMUP}s of warm-up, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)"
+printf '%-34s %10s %8s\n' server requests/s vs-apache
+for row in "Apache mod_cgid (event):$APACHE" "CgiApplication, native spawner:$NATIVE" \
+        "CgiApplication, jdk (posix_spawn):$JETTY" "CgiApplication, jdk VFORK:$VFORK" \
+        "Tomcat 11 CGIServlet:$TOMCAT"; do
     name=${row%:*}; rps=${row##*:}
-    printf '%-32s %10s %8s\n' "$name" "$rps" "$(awk -v a="$rps" -v b="$APACHE" 'BEGIN {printf "%.2f", a / b}')"
+    printf '%-34s %10s %8s\n' "$name" "$rps" "$(awk -v a="$rps" -v b="$APACHE" 'BEGIN {printf "%.2f", a / b}')"
 done

@@ -14,6 +14,7 @@ PACKAGES=(
   python3 python3-flask python3-django # the Python apps uWSGI serves, and wsgiref CGI apps
   perl libcgi-pm-perl                  # Perl CGI scripts
   procps                               # ps/pgrep for leak checks
+  gcc libc6-dev                        # cc for bridge-servlet's native CGI spawner (gateway-spawn.c)
 )
 
 missing=()

@@ -13,7 +13,8 @@ import dev.gatewaybridge.test.ServletContainer;
 
 /**
  * The servers of bench/cgi-bench.sh, one per JVM: {@code jetty PORT DIR} serves DIR/cgi-bin/* through
- * CgiApplication in embedded Jetty (GatewayServlet, the test fixture); {@code tomcat PORT DIR} serves
+ * CgiApplication in embedded Jetty (GatewayServlet, the test fixture), with the spawner named by the system
+ * property {@code cgi.spawner} (auto, native or jdk; default auto); {@code tomcat PORT DIR} serves
  * DIR/WEB-INF/cgi/* through Tomcat's own org.apache.catalina.servlets.CGIServlet in embedded Tomcat 11.
  * Prints "ready PORT" once listening; runs until killed (SIGTERM).
  */
@@ -55,7 +56,8 @@ public class CgiBenchServer {
 
     static AutoCloseable jetty(Path dir) {
         CgiApplication app = CgiApplication.builder().root(dir.resolve("cgi-bin")).timeout(Duration.ofSeconds(30))
-                .maxProcesses(64).application();
+                .maxProcesses(64).spawner(System.getProperty("cgi.spawner", "auto")).application();
+        System.out.println("spawner " + app.spawner());
         return new Served(ServletContainer.start(ServletContainer.Kind.JETTY, app, "", "/cgi-bin/*", Map.of()), app);
     }
 

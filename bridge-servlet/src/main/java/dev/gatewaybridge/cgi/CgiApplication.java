@@ -49,6 +49,7 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
     static final long WATCHDOG_MS = 50;
     /** Environ key counting the local redirects of one request. */
     static final String REDIRECTS = "gateway.cgi.redirects";
+    private static final String TRANSFER_ENCODING = Environ.httpKey("Transfer-Encoding");
 
     private final CgiConfig config;
     private final ScriptResolver resolver;
@@ -56,6 +57,7 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
     private final Semaphore slots;
     private final ScheduledThreadPoolExecutor timers;
     private final ThreadPoolExecutor pumps;
+    private final Spawner spawner;
     private final Set<CgiProcess> running = ConcurrentHashMap.newKeySet();
 
     /** From init-params ({@code cgi.*}; other names are ignored). */
@@ -82,6 +84,23 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        try {
+            this.spawner = Spawner.of(config.spawner(), pumps);
+        } catch (RuntimeException e) {
+            timers.shutdownNow();
+            pumps.shutdownNow();
+            throw e;
+        }
+    }
+
+    /** "native" (the gateway-spawn daemon) or "jdk" (ProcessBuilder): how programs are started. */
+    public String spawner() {
+        return spawner.name();
+    }
+
+    /** The spawner itself, for tests. */
+    Spawner spawnerInUse() {
+        return spawner;
     }
 
     /** A builder of the configuration; {@code .application()} makes the application. */
@@ -159,9 +178,11 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
         CgiProcess[] self = new CgiProcess[1];
         CgiProcess p;
         try {
-            p = CgiProcess.start(command, script.file().getParent(), env, config.timeout(), timers, pumps,
+            p = CgiProcess.start(spawner, command, script.file().getParent(), env, config.timeout(), timers, pumps,
                     errors(environ), () -> {
-                        running.remove(self[0]);
+                        if (self[0] != null) { // null: the program did not start
+                            running.remove(self[0]);
+                        }
                         slots.release();
                     });
         } catch (IOException e) {
@@ -205,6 +226,11 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
         }
         if (process.inputFailure() != null) {
             return process.inputFailure();
+        }
+        String failure = process.startFailure();
+        if (failure != null) {
+            // The native spawner reports a failed exec after the fact: the same 500 as ProcessBuilder's.
+            return new HttpStatusException(500, "CGI: cannot start " + script.file().getFileName() + ": " + failure);
         }
         if (e instanceof BadGatewayException bad) {
             return new BadGatewayException("CGI " + script.file().getFileName() + ": " + bad.getMessage(), bad);
@@ -259,7 +285,11 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
         return environ.get(Environ.WSGI_INPUT) instanceof InputStream in ? in : null;
     }
 
-    /** CONTENT_LENGTH; -1 (read to end) for a body without one that the server terminates (chunked). */
+    /**
+     * CONTENT_LENGTH; else -1 (read to end) for a body the server terminates: a chunked one, or any request of
+     * HTTP/2 and later, whose bodies need neither header; else 0: an HTTP/1.x request with neither
+     * Content-Length nor Transfer-Encoding has no body (RFC 9112 §6.3), and no thread need wait for one.
+     */
     private static long contentLength(Map<String, Object> environ) {
         String v = Environ.get(environ, Environ.CONTENT_LENGTH, "");
         if (!v.isEmpty()) {
@@ -269,7 +299,11 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
                 throw new HttpStatusException(400, "CGI: bad CONTENT_LENGTH " + HeaderRules.quote(v));
             }
         }
-        return Boolean.TRUE.equals(environ.get(Environ.WSGI_INPUT_TERMINATED)) ? -1 : 0;
+        if (!Boolean.TRUE.equals(environ.get(Environ.WSGI_INPUT_TERMINATED))) {
+            return 0;
+        }
+        boolean http1 = Environ.get(environ, Environ.SERVER_PROTOCOL, "HTTP/1.1").startsWith("HTTP/1.");
+        return !http1 || environ.containsKey(TRANSFER_ENCODING) ? -1 : 0;
     }
 
     /** Lines for {@code wsgi.errors}, or the log when the environ has none. */
@@ -366,12 +400,13 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
         }
     }
 
-    /** Kills every program still running and stops the timer thread. */
+    /** Kills every program still running, stops the spawner (its daemon) and the threads. */
     @Override
     public void close() {
         for (CgiProcess p : List.copyOf(running)) {
             p.close();
         }
+        spawner.close();
         timers.shutdownNow();
         pumps.shutdownNow();
     }

@@ -39,12 +39,13 @@ import java.util.regex.PatternSyntaxException;
  * @param documentRoot     the root PATH_TRANSLATED and DOCUMENT_ROOT are derived from, or null
  * @param serverSoftware   SERVER_SOFTWARE
  * @param limits           header section limits of the program's response
+ * @param spawner          how programs start: {@code auto}, {@code native} or {@code jdk} ({@link #SPAWNER})
  */
 public record CgiConfig(Path program, Path root, Map<String, List<String>> interpreters, Set<String> extensions,
         Set<String> methods, Duration timeout, int maxProcesses, int retryAfter, Set<String> headers,
         boolean passAuthorization, Map<String, String> env, List<String> passEnv, boolean queryArgs,
         Pattern argPattern, boolean nph, int redirectLimit, Path documentRoot, String serverSoftware,
-        CgiResponseParser.Limits limits) {
+        CgiResponseParser.Limits limits, String spawner) {
 
     /** Prefix of every param of the CGI bridge. */
     public static final String PREFIX = "cgi.";
@@ -88,6 +89,13 @@ public record CgiConfig(Path program, Path root, Map<String, List<String>> inter
     public static final String MAX_HEADERS = "cgi.maxHeaders";
     /** Most bytes of a program's response header section; default 65536. */
     public static final String MAX_HEADER_BYTES = "cgi.maxHeaderBytes";
+    /**
+     * How programs are started: {@code native} through the bundled {@code gateway-spawn} daemon (a small C
+     * program that forks for us, as Apache's mod_cgid; init fails if it cannot run here), {@code jdk} through
+     * ProcessBuilder (the JVM forks), {@code auto} (default) native if this build has it for this machine,
+     * else jdk, saying so in one log line.
+     */
+    public static final String SPAWNER = "cgi.spawner";
 
     /**
      * Query arguments: letters, digits, '.', '_', '-', ',', '+' inside, and never a leading '-' so no value
@@ -114,6 +122,9 @@ public record CgiConfig(Path program, Path root, Map<String, List<String>> inter
         positive(RETRY_AFTER, retryAfter);
         if (redirectLimit < 0) {
             throw new IllegalArgumentException(REDIRECT_LIMIT + " must be >= 0: " + redirectLimit);
+        }
+        if (!Set.of("auto", "native", "jdk").contains(spawner)) {
+            throw new IllegalArgumentException(SPAWNER + " must be auto, native or jdk: " + spawner);
         }
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException(TIMEOUT + " must be positive: " + timeout);
@@ -200,6 +211,7 @@ public record CgiConfig(Path program, Path root, Map<String, List<String>> inter
         private String serverSoftware = "GatewayBridge";
         private int maxHeaders = CgiResponseParser.Limits.DEFAULT.maxHeaders();
         private int maxHeaderBytes = CgiResponseParser.Limits.DEFAULT.maxBytes();
+        private String spawner = "auto";
 
         private Builder() {
         }
@@ -249,6 +261,7 @@ public record CgiConfig(Path program, Path root, Map<String, List<String>> inter
                 case SERVER_SOFTWARE -> serverSoftware(v);
                 case MAX_HEADERS -> maxHeaders = Integer.parseInt(v);
                 case MAX_HEADER_BYTES -> maxHeaderBytes = Integer.parseInt(v);
+                case SPAWNER -> spawner(v);
                 default -> throw new IllegalArgumentException("unknown CGI param: " + name);
             }
             return this;
@@ -360,6 +373,12 @@ public record CgiConfig(Path program, Path root, Map<String, List<String>> inter
             return this;
         }
 
+        /** {@code auto}, {@code native} or {@code jdk}: see {@link CgiConfig#SPAWNER}. */
+        public Builder spawner(String mode) {
+            spawner = mode.toLowerCase(Locale.ROOT);
+            return this;
+        }
+
         public Builder headerLimits(int maxFields, int maxBytes) {
             maxHeaders = maxFields;
             maxHeaderBytes = maxBytes;
@@ -375,7 +394,7 @@ public record CgiConfig(Path program, Path root, Map<String, List<String>> inter
             }
             return new CgiConfig(program, root, interpreters, extensions, methods, timeout, maxProcesses,
                     retryAfter, headers, passAuthorization, env, passEnv, queryArgs, argPattern, nph,
-                    redirectLimit, documentRoot, serverSoftware, limits);
+                    redirectLimit, documentRoot, serverSoftware, limits, spawner);
         }
 
         /** Builds a {@link CgiApplication} of this configuration. */

@@ -1,18 +1,14 @@
 package dev.gatewaybridge.cgi;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedReader;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -23,26 +19,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * One running CGI program: its pipes, the task copying its stderr to the log, the optional task feeding its
- * stdin (both on the application's pump threads, reused: a thread start per request costs more than the
- * rest of our work), and its timeout. {@link #close()} leaves nothing behind: the program and its descendants are
- * dead or finished, the pipes closed, the threads ended, the concurrency slot released.
+ * One running CGI program, started by a {@link Spawner}: its streams, the optional task feeding its stdin (on
+ * the application's pump threads, reused: a thread start per request costs more than the rest of our work),
+ * its stderr lines, and its timeout. {@link #close()} leaves nothing behind: the program and its descendants
+ * are dead or finished, the streams closed, the tasks ended, the concurrency slot released.
  */
 final class CgiProcess implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(CgiProcess.class.getName());
     /** Bodies up to this size are written from the request thread: they fit in a pipe (Linux: 64 KiB). */
     static final int INLINE_BODY = 16 * 1024;
-    /** Longest stderr line sent to the log in one piece. */
-    private static final int MAX_LOG_LINE = 8 * 1024;
     /** How long close() waits for a program that closed stdout to exit before killing it. */
     private static final long EXIT_GRACE_MS = 2000;
 
-    private final Process process;
+    private final Spawner.Program program;
     private final String label;
     private final InputStream stdout;
-    /** Completes when stderr reached its end and every line is logged. */
-    private final CompletableFuture<Void> stderrDone = new CompletableFuture<>();
     private final Runnable release;
     private final ScheduledExecutorService timers;
     private final long deadlineNanos;
@@ -51,41 +43,53 @@ final class CgiProcess implements AutoCloseable {
     private volatile boolean killed;
     private volatile IOException inputFailure;
     private volatile boolean finished;
+    private volatile boolean sentOutput;
     private final ExecutorService pumps;
     private Future<?> stdinPump;
 
-    private CgiProcess(Process process, String label, Duration timeout, ScheduledExecutorService timers,
-            ExecutorService pumps, Consumer<String> errors, Runnable release) {
-        this.process = process;
+    private CgiProcess(Spawner.Program program, String label, Duration timeout, ScheduledExecutorService timers,
+            ExecutorService pumps, Runnable release) {
+        this.program = program;
         this.label = label;
         this.release = release;
         this.timers = timers;
-        this.stdout = new BufferedInputStream(process.getInputStream(), 16 * 1024);
+        this.stdout = new BufferedInputStream(new FilterInputStream(program.stdout()) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = super.read(b, off, len);
+                sentOutput |= n > 0;
+                return n;
+            }
+        }, 16 * 1024);
         this.deadlineNanos = System.nanoTime() + timeout.toNanos();
         this.pumps = pumps;
-        pumps.execute(() -> pumpStderr(errors));
     }
 
     /**
-     * Starts {@code command} in {@code dir} with exactly {@code env}; no shell is involved, the argument
-     * vector goes to exec as it is. {@code release} runs once when the process is closed (or fails to start).
+     * Starts {@code command} in {@code dir} with exactly {@code env} through {@code spawner}; no shell is
+     * involved. Its stderr lines go to {@code errors} as "[cgi name] line". {@code release} runs once when the
+     * process is closed (or fails to start).
      */
-    static CgiProcess start(List<String> command, Path dir, Map<String, String> env, Duration timeout,
-            ScheduledExecutorService timers, ExecutorService pumps, Consumer<String> errors, Runnable release)
-            throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
-        Map<String, String> environment = pb.environment();
-        environment.clear(); // nothing of the JVM's own environment leaks into the program
-        environment.putAll(env);
-        Process p;
+    static CgiProcess start(Spawner spawner, List<String> command, Path dir, Map<String, String> env,
+            Duration timeout, ScheduledExecutorService timers, ExecutorService pumps, Consumer<String> errors,
+            Runnable release) throws IOException {
+        String label = dir.resolve(command.get(command.size() - 1)).getFileName().toString();
+        Spawner.Program p;
         try {
-            p = pb.start();
+            p = spawner.start(command, dir, env, line -> emit(errors, label, line));
         } catch (IOException | RuntimeException e) {
             release.run();
             throw e;
         }
-        return new CgiProcess(p, dir.resolve(command.get(command.size() - 1)).getFileName().toString(),
-                timeout, timers, pumps, errors, release);
+        return new CgiProcess(p, label, timeout, timers, pumps, release);
+    }
+
+    private static void emit(Consumer<String> errors, String label, String line) {
+        try {
+            errors.accept("[cgi " + label + "] " + line);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "[cgi " + label + "] " + line);
+        }
     }
 
     /** The program's stdout. */
@@ -114,7 +118,7 @@ final class CgiProcess implements AutoCloseable {
      * that writes before it reads); a large or unknown one is streamed by a thread, never buffered whole.
      */
     void feed(InputStream body, long length) throws IOException {
-        OutputStream stdin = process.getOutputStream();
+        OutputStream stdin = program.stdin();
         if (length == 0 || body == null) {
             closeQuietly(stdin);
             return;
@@ -156,7 +160,7 @@ final class CgiProcess implements AutoCloseable {
                         stdin.write(buf, 0, n);
                     } catch (IOException e) {
                         open = false; // EPIPE: the program stopped reading; the rest is not needed
-                        if (closed.get() || !process.isAlive()) {
+                        if (closed.get() || !program.isAlive()) {
                             break;
                         }
                     }
@@ -165,50 +169,6 @@ final class CgiProcess implements AutoCloseable {
         } finally {
             closeQuietly(stdin);
         }
-    }
-
-    /** Copies stderr to the log line by line; it always drains, so the program never blocks on it. */
-    private void pumpStderr(Consumer<String> errors) {
-        try (BufferedReader r = new BufferedReader(
-                new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8), 8192)) {
-            StringBuilder line = new StringBuilder();
-            int c;
-            while ((c = r.read()) >= 0) {
-                if (c == '\n' || line.length() >= MAX_LOG_LINE) {
-                    emit(errors, line);
-                    if (c == '\n') {
-                        continue;
-                    }
-                }
-                if (c != '\r') {
-                    line.append((char) c);
-                }
-            }
-            if (line.length() > 0) {
-                emit(errors, line);
-            }
-            stderrDone.complete(null);
-            // stderr ends with the program: its exit status is a moment away, log a failure.
-            if (process.waitFor(EXIT_GRACE_MS, TimeUnit.MILLISECONDS) && process.exitValue() != 0 && !timedOut
-                    && finished) {
-                LOG.log(System.Logger.Level.INFO, "CGI: " + label + " exited with status " + process.exitValue());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (IOException | RuntimeException e) {
-            // the pipe was closed by close(): nothing more to log
-        } finally {
-            stderrDone.complete(null);
-        }
-    }
-
-    private void emit(Consumer<String> errors, StringBuilder line) {
-        try {
-            errors.accept("[cgi " + label + "] " + line);
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "[cgi " + label + "] " + line);
-        }
-        line.setLength(0);
     }
 
     /**
@@ -223,15 +183,26 @@ final class CgiProcess implements AutoCloseable {
         }
     }
 
-    /**
-     * Kills the program and its descendants: snapshot the descendants first (after the parent dies they
-     * are re-parented and can no longer be found), then the parent so it forks no more, then the snapshot.
-     */
+    /** Kills the program and its descendants. */
     void kill() {
         killed = true;
-        List<ProcessHandle> descendants = process.descendants().toList();
-        process.destroyForcibly();
-        descendants.forEach(ProcessHandle::destroyForcibly);
+        program.kill();
+    }
+
+    /**
+     * Why the program could not be started, or null. Asked when its output ended early: if it sent nothing,
+     * the spawner's report is waited for a little (the native one learns a failed exec after the fact).
+     */
+    String startFailure() {
+        if (sentOutput) {
+            return null;
+        }
+        try {
+            return program.startFailure(EXIT_GRACE_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
     }
 
     /** Marks the output read to its end: close() then waits a little for the exit instead of killing. */
@@ -250,38 +221,50 @@ final class CgiProcess implements AutoCloseable {
             return;
         }
         try {
-            closeQuietly(process.getOutputStream());
+            closeQuietly(program.stdin());
             closeQuietly(stdout);
-            if (finished && !timedOut) {
-                // The output is complete, so the program is exiting: the request thread does not wait for it.
-                // One that lingers with its stdout closed is killed after a grace period.
-                if (process.isAlive()) {
-                    timers.schedule(() -> {
-                        if (process.isAlive()) {
-                            kill();
-                        }
-                    }, EXIT_GRACE_MS, TimeUnit.MILLISECONDS);
-                }
-            } else {
+            boolean complete = finished && !timedOut;
+            if (!complete) {
                 // Abandoned (client gone, failure, timeout): kill now and reap, so the slot is really free.
                 kill();
                 waitQuietly(EXIT_GRACE_MS);
             }
             join(stdinPump, remainingMillis() + 1000);
             // stderr ends with the program (and whatever inherited it): every line is logged before we return.
-            // isAlive() may still be true for a program that has just exited, so this wait is not skipped.
-            join(stderrDone, 1000);
-            if (!finished || timedOut) {
-                closeQuietly(process.getErrorStream());
+            join(program.stderrDone(), 1000);
+            if (complete) {
+                logFailedExit();
+                // The output is complete, so the program is exiting (the native spawner's stderr end comes
+                // after the exit, so it is known by now). One that lingers with its stdout closed is killed
+                // after a grace period.
+                if (program.isAlive()) {
+                    timers.schedule(() -> {
+                        if (program.isAlive()) {
+                            kill();
+                        }
+                    }, EXIT_GRACE_MS, TimeUnit.MILLISECONDS);
+                }
+            } else {
+                program.abandonStderr();
             }
         } finally {
             release.run();
         }
     }
 
+    /** A program that answered and then exited non-zero (or was killed) is worth a log line. */
+    private void logFailedExit() {
+        program.exit().thenAccept(code -> {
+            if (code != 0) {
+                LOG.log(System.Logger.Level.INFO, "CGI: " + label + (code < 0 ? " killed by signal " + -code
+                        : " exited with status " + code));
+            }
+        });
+    }
+
     private void waitQuietly(long millis) {
         try {
-            process.waitFor(millis, TimeUnit.MILLISECONDS);
+            program.waitFor(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -36,7 +36,11 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.gatewaybridge.api.Bodies;
 import dev.gatewaybridge.api.Environ;
 
-/** CgiApplication against real shell, Perl and Python scripts, called in process with a built environ. */
+/**
+ * CgiApplication against real shell, Perl and Python scripts, called in process with a built environ, with the
+ * default spawner (native where the build has it); {@link CgiApplicationJdkSpawnerTest} runs them all again
+ * with ProcessBuilder.
+ */
 class CgiApplicationTest {
 
     static final String PRINTENV = "#!/usr/bin/perl\nprint \"Content-Type: text/plain\\n\\n\";\n"
@@ -47,13 +51,22 @@ class CgiApplicationTest {
     Path root;
     CgiApplication app;
 
+    /** The {@link CgiConfig#SPAWNER} these tests run with. */
+    String spawner() {
+        return "auto";
+    }
+
+    CgiConfig.Builder builder() {
+        return CgiApplication.builder().spawner(spawner());
+    }
+
     @BeforeEach
     void scripts() throws IOException {
         root = dir.resolve("cgi-bin");
         script(root, "hello.sh", "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\nhello\\n'\n");
         script(root, "printenv.pl", PRINTENV);
         script(root, "sub/deep.sh", "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\n%s|%s\\n' \"$SCRIPT_NAME\" \"$PATH_INFO\"\n");
-        app = CgiApplication.builder().root(root).timeout(Duration.ofSeconds(10)).application();
+        app = builder().root(root).timeout(Duration.ofSeconds(10)).application();
     }
 
     @AfterEach
@@ -94,7 +107,7 @@ class CgiApplicationTest {
 
     @Test
     void authorizationPassesOnlyWhenEnabledAndFixedAndPassedVariablesArrive() throws Exception {
-        try (var withAuth = CgiApplication.builder().root(root).passAuthorization(true).env("REDIRECT_STATUS", "200")
+        try (var withAuth = builder().root(root).passAuthorization(true).env("REDIRECT_STATUS", "200")
                 .env("APP_MODE", "test").passEnv("HOME", "NOT_SET_ANYWHERE").application()) {
             var env = environ("GET", "/cgi-bin", "/printenv.pl", "");
             env.put(Environ.httpKey("Authorization"), "Basic c2VjcmV0");
@@ -109,7 +122,7 @@ class CgiApplicationTest {
 
     @Test
     void headerAllowListLimitsHttpVariables() throws Exception {
-        try (var listed = CgiApplication.builder().root(root).headers("Accept", "x_two").application()) {
+        try (var listed = builder().root(root).headers("Accept", "x_two").application()) {
             var env = environ("GET", "/cgi-bin", "/printenv.pl", "");
             env.put(Environ.httpKey("Accept"), "*/*");
             env.put(Environ.httpKey("X-One"), "1");
@@ -160,7 +173,7 @@ class CgiApplicationTest {
     void extensionsAndInterpretersApply() throws Exception {
         script(root, "hello.py", "import sys\nsys.stdout.write('Content-Type: text/plain\\n\\npython ' + sys.argv[0] + '\\n')\n");
         Files.setPosixFilePermissions(root.resolve("hello.py"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-        try (var mapped = CgiApplication.builder().root(root).interpreter(".py", "/usr/bin/python3")
+        try (var mapped = builder().root(root).interpreter(".py", "/usr/bin/python3")
                 .extension(".py").extension(".pl").application()) {
             assertEquals("python " + root.resolve("hello.py") + "\n",
                     run(mapped, environ("GET", "/cgi-bin", "/hello.py", "")).text());
@@ -172,7 +185,7 @@ class CgiApplicationTest {
     @Test
     void queryArgumentsOnlyWhenEnabledAndHarmless() throws Exception {
         assertEquals("", envLines(run(app, environ("GET", "/cgi-bin", "/printenv.pl", "one+two")).text()).get("ARGV"));
-        try (var args = CgiApplication.builder().root(root).queryArgs(true).application()) {
+        try (var args = builder().root(root).queryArgs(true).application()) {
             assertEquals("one two", envLines(run(args, environ("GET", "/cgi-bin", "/printenv.pl", "one+two")).text()).get("ARGV"));
             assertEquals(400, run(args, environ("GET", "/cgi-bin", "/printenv.pl", "-s")).status(), "php-cgi -s");
             assertEquals(400, run(args, environ("GET", "/cgi-bin", "/printenv.pl", "a+%26calc")).status());
@@ -195,7 +208,17 @@ class CgiApplicationTest {
         new Random(1).nextBytes(body);
         var env = CgiHarness.post("/cgi-bin", "/echo.sh", body);
         env.remove(Environ.CONTENT_LENGTH);
+        env.put(Environ.httpKey("Transfer-Encoding"), "chunked");
         assertArrayEquals(body, run(app, env).body());
+        // HTTP/2 has no Transfer-Encoding: a body without a length is read to its end all the same.
+        env = CgiHarness.post("/cgi-bin", "/echo.sh", body);
+        env.remove(Environ.CONTENT_LENGTH);
+        env.put(Environ.SERVER_PROTOCOL, "HTTP/2");
+        assertArrayEquals(body, run(app, env).body());
+        // HTTP/1.1 with neither header: no body (RFC 9112 §6.3), whatever the stream would give.
+        env = CgiHarness.post("/cgi-bin", "/echo.sh", body);
+        env.remove(Environ.CONTENT_LENGTH);
+        assertEquals(0, run(app, env).body().length);
     }
 
     @Test
@@ -276,6 +299,56 @@ class CgiApplicationTest {
     }
 
     @Test
+    void nonZeroExitAfterAnAnswerIsLogged() throws Exception {
+        script(root, "fail.sh", "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\nok'\nexit 3\n");
+        List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var logger = java.util.logging.Logger.getLogger(CgiProcess.class.getName());
+        var handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                logged.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(handler);
+        try {
+            assertEquals("ok", run(app, environ("GET", "/cgi-bin", "/fail.sh", "")).text());
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (!logged.contains("CGI: fail.sh exited with status 3") && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertTrue(logged.contains("CGI: fail.sh exited with status 3"), logged.toString());
+        } finally {
+            logger.removeHandler(handler);
+        }
+    }
+
+    @Test
+    void programThatCannotBeExecutedIs500NamingTheReason() throws Exception {
+        script(root, "nointerp.sh", "#!/no/such/interpreter\n");
+        var r = run(app, environ("GET", "/cgi-bin", "/nointerp.sh", ""));
+        assertEquals(500, r.status());
+        assertTrue(r.statusLine().contains("cannot start") && r.statusLine().contains("No such file or directory"),
+                r.statusLine());
+    }
+
+    @Test
+    void largeOutputArrivesWhole() throws Exception {
+        script(root, "big.sh", "#!/bin/sh\nprintf 'Content-Type: application/octet-stream\\n\\n'\n"
+                + "exec head -c 8000000 /dev/zero\n");
+        var r = run(app, environ("GET", "/cgi-bin", "/big.sh", ""));
+        assertEquals(200, r.status());
+        assertEquals(8_000_000, r.body().length);
+    }
+
+    @Test
     void programThatFloodsStderrIsNeverBlocked() throws Exception {
         script(root, "flood.sh", "#!/bin/sh\nhead -c 2000000 /dev/zero | tr '\\0' 'x' | fold -w 100 >&2\n"
                 + "printf 'Content-Type: text/plain\\n\\ndone'\n");
@@ -290,7 +363,7 @@ class CgiApplicationTest {
         script(root, "slow.sh", "#!/bin/sh\n/bin/sleep 300 " + marker + " 2>/dev/null &\n/bin/sleep 301\n");
         // sleep refuses the extra operand: use a shell loop child instead, named by its argv
         script(root, "slow.sh", "#!/bin/sh\n/bin/sh -c 'while :; do /bin/sleep 1; done' " + marker + " &\n/bin/sleep 301\n");
-        try (var quick = CgiApplication.builder().root(root).timeout(Duration.ofMillis(500)).application()) {
+        try (var quick = builder().root(root).timeout(Duration.ofMillis(500)).application()) {
             long t0 = System.nanoTime();
             var r = run(quick, environ("GET", "/cgi-bin", "/slow.sh", ""));
             assertEquals(504, r.status());
@@ -302,7 +375,7 @@ class CgiApplicationTest {
     @Test
     void timeoutAfterHeadersAbortsTheBody() throws Exception {
         script(root, "stall.sh", "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\npart'\nexec /bin/sleep 300\n");
-        try (var quick = CgiApplication.builder().root(root).timeout(Duration.ofMillis(1500)).application()) {
+        try (var quick = builder().root(root).timeout(Duration.ofMillis(1500)).application()) {
             assertThrows(UncheckedIOException.class, () -> run(quick, environ("GET", "/cgi-bin", "/stall.sh", "")));
         }
     }
@@ -310,7 +383,7 @@ class CgiApplicationTest {
     @Test
     void busyApplicationAnswers503WithRetryAfter() throws Exception {
         script(root, "wait.sh", "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\n'\nexec /bin/sleep 300\n");
-        try (var one = CgiApplication.builder().root(root).maxProcesses(1).retryAfter(7).application()) {
+        try (var one = builder().root(root).maxProcesses(1).retryAfter(7).application()) {
             Iterable<byte[]> first = one.call(environ("GET", "/cgi-bin", "/wait.sh", ""), (s, h, e) -> b -> { });
             var r = run(one, environ("GET", "/cgi-bin", "/hello.sh", ""));
             assertEquals(503, r.status());
@@ -328,7 +401,7 @@ class CgiApplicationTest {
         Iterable<byte[]> body = app.call(environ("GET", "/cgi-bin", "/stream.sh", ""), (s, h, e) -> b -> { });
         Iterator<byte[]> it = body.iterator();
         assertTrue(new String(it.next()).startsWith("tick"));
-        assertTrue(ProcessCensus.count(marker, false) >= 1, "running"); // a fork about to exec may show twice
+        assertTrue(ProcessCensus.awaitRunning(marker) >= 1, "running"); // a fork about to exec may show twice
         Bodies.close(body);
         assertEquals(0, ProcessCensus.withArgument(marker));
     }
@@ -363,9 +436,9 @@ class CgiApplicationTest {
         String marker = "cgi-close-" + System.nanoTime();
         script(root, "forever.sh", "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\n'\n"
                 + "exec /bin/sh -c 'while :; do /bin/sleep 1; done' " + marker + "\n");
-        var local = CgiApplication.builder().root(root).application();
+        var local = builder().root(root).application();
         local.call(environ("GET", "/cgi-bin", "/forever.sh", ""), (s, h, e) -> b -> { });
-        assertTrue(ProcessCensus.count(marker, false) >= 1, "running"); // a fork about to exec may show twice
+        assertTrue(ProcessCensus.awaitRunning(marker) >= 1, "running"); // a fork about to exec may show twice
         local.close();
         assertEquals(0, ProcessCensus.withArgument(marker));
     }
@@ -414,7 +487,7 @@ class CgiApplicationTest {
     @Test
     void initParamsConfigureEverything() throws Exception {
         try (var fromParams = new CgiApplication(Map.of("cgi.program", root.resolve("printenv.pl").toString(),
-                "cgi.env", "A=1\nB=two words", "cgi.serverSoftware", "Test/1", "cgi.documentRoot", dir.toString(),
+                "cgi.env", "A=1\nB=two words", "cgi.spawner", spawner(), "cgi.serverSoftware", "Test/1", "cgi.documentRoot", dir.toString(),
                 "unrelated", "ignored"))) {
             var vars = envLines(run(fromParams, environ("GET", "/app", "/x/y", "")).text());
             assertEquals("1", vars.get("A"));

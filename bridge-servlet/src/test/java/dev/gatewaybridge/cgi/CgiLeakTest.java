@@ -16,7 +16,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.gatewaybridge.api.Bodies;
@@ -30,8 +31,10 @@ class CgiLeakTest {
     @TempDir
     Path dir;
 
-    @Test
-    void thousandsOfRequestsLeaveNoProcessThreadOrFdBehind() throws Exception {
+    /** With each spawner (auto: the native daemon where built), the daemon itself must be gone after close. */
+    @ParameterizedTest
+    @ValueSource(strings = {"auto", "jdk"})
+    void thousandsOfRequestsLeaveNoProcessThreadOrFdBehind(String spawner) throws Exception {
         String marker = "cgi-leak-" + System.nanoTime();
         Path root = dir.resolve("cgi-bin");
         script(root, "hello.sh", "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\nhello\\n'\n");
@@ -49,7 +52,7 @@ class CgiLeakTest {
         AtomicInteger busy = new AtomicInteger();
         int requests = 3000;
         byte[] upload = new byte[40_000];
-        CgiApplication app = CgiApplication.builder().root(root).timeout(Duration.ofMillis(400)).maxProcesses(12)
+        CgiApplication app = CgiApplication.builder().spawner(spawner).root(root).timeout(Duration.ofMillis(400)).maxProcesses(12)
                 .application();
         ExecutorService clients = Executors.newFixedThreadPool(8);
         try {
@@ -68,7 +71,7 @@ class CgiLeakTest {
             clients.shutdownNow();
             app.close();
         }
-        System.out.printf("CgiLeakTest: %d requests: %d ok, %d timeouts, %d disconnects, %d busy; fds before %d%n",
+        System.out.printf("CgiLeakTest (" + app.spawner() + "): %d requests: %d ok, %d timeouts, %d disconnects, %d busy; fds before %d%n",
                 requests, ok.get(), timeouts.get(), disconnects.get(), busy.get(), fdsBefore);
         assertEquals(requests, ok.get() + timeouts.get() + disconnects.get() + busy.get());
         assertTrue(timeouts.get() >= requests / 40, "timeouts: " + timeouts);

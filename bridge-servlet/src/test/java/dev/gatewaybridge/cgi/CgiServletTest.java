@@ -133,7 +133,7 @@ class CgiServletTest {
         try (RawHttp raw = RawHttp.open(server.port())) {
             raw.send("GET /cgi-bin/stream.sh HTTP/1.1\r\nHost: localhost\r\n\r\n");
             assertEquals(200, raw.readHead().status());
-            assertTrue(ProcessCensus.count(marker, false) >= 1, "running"); // a fork about to exec may show twice
+            assertTrue(ProcessCensus.awaitRunning(marker) >= 1, "running"); // a fork about to exec may show twice
         }
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (ProcessCensus.count(marker, false) > 0 && System.nanoTime() < deadline) {

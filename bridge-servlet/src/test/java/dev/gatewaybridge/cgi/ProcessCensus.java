@@ -24,6 +24,19 @@ final class ProcessCensus {
         return n;
     }
 
+    /**
+     * Waits up to 5 s for a live process with {@code argument} in its command line; how many there are. A CGI
+     * program's headers can arrive before it execs the process the test looks for.
+     */
+    static long awaitRunning(String argument) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        long n;
+        while ((n = count(argument, false)) == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        return n;
+    }
+
     /** Processes whose command line contains {@code needle}; zombies too if {@code zombies}. */
     static long count(String needle, boolean zombies) {
         long n = 0;

@@ -1,0 +1,91 @@
+package dev.gatewaybridge.cgi;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
+
+/**
+ * Starts CGI programs: through the JDK ({@link JdkSpawner}, ProcessBuilder) or through the native
+ * {@code gateway-spawn} daemon ({@link NativeSpawner}, mod_cgid's design). {@link CgiProcess} drives either
+ * kind of {@link Program} the same way. Chosen by {@link CgiConfig#SPAWNER}.
+ */
+sealed interface Spawner extends AutoCloseable permits JdkSpawner, NativeSpawner {
+
+    /**
+     * Starts {@code command} in {@code dir} with exactly {@code env}, no shell, the argument vector as it is.
+     * Each line the program writes on stderr goes to {@code stderr} (without its line end).
+     */
+    Program start(List<String> command, Path dir, Map<String, String> env, Consumer<String> stderr)
+            throws IOException;
+
+    /** "native" or "jdk", for messages. */
+    String name();
+
+    /** Stops what the spawner runs (for the native one: its daemon and every program). */
+    @Override
+    void close();
+
+    /**
+     * The spawner {@code mode} asks for ({@link CgiConfig#SPAWNER}): "native" fails if the daemon cannot run,
+     * "auto" falls back to the JDK with one log line saying why.
+     */
+    static Spawner of(String mode, ExecutorService pumps) {
+        if (mode.equals("jdk")) {
+            return new JdkSpawner(pumps);
+        }
+        try {
+            return NativeSpawner.start();
+        } catch (IOException e) {
+            if (mode.equals("native")) {
+                throw new IllegalArgumentException(CgiConfig.SPAWNER + " is native, but " + e.getMessage(), e);
+            }
+            System.getLogger(Spawner.class.getName()).log(System.Logger.Level.INFO, "CGI: native spawner "
+                    + "unavailable (" + e.getMessage() + "), starting programs through the JDK instead");
+            return new JdkSpawner(pumps);
+        }
+    }
+
+    /** A started program: its stdin and stdout, its stderr lines and exit, and a way to kill it. */
+    sealed interface Program permits JdkSpawner.JdkProgram, NativeSpawner.NativeProgram {
+
+        /** The program's stdout (the CGI response). */
+        InputStream stdout();
+
+        /** The program's stdin (the request body); closing it is end of file for the program. */
+        OutputStream stdin();
+
+        /** Kills the program and its descendants. */
+        void kill();
+
+        /** Whether it has not exited yet. */
+        boolean isAlive();
+
+        /** Waits up to {@code millis} for the exit; whether it exited. */
+        boolean waitFor(long millis) throws InterruptedException;
+
+        /** Completes when stderr reached its end and every line was handed over. */
+        CompletableFuture<Void> stderrDone();
+
+        /**
+         * The exit code once known (negative: the signal that killed it, where the spawner can tell);
+         * may never complete for a program that outlives its stderr.
+         */
+        CompletableFuture<Integer> exit();
+
+        /**
+         * Why the program could not be started (e.g. execve's "Exec format error"), or null if it was. Asked
+         * when the program sent nothing: the native spawner learns it after the connection ended, and waits
+         * up to {@code millis} for that report.
+         */
+        String startFailure(long millis) throws InterruptedException;
+
+        /** Stops reading stderr: the program is abandoned (killed). */
+        void abandonStderr();
+    }
+}
