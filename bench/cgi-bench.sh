@@ -3,12 +3,12 @@
 # JDK spawner with its default launch mechanism and with VFORK), Tomcat's CGIServlet
 # (embedded Tomcat 11) and Apache httpd mod_cgid (event MPM), in the same run, with wrk at 8 connections.
 # Usage: bench/cgi-bench.sh [seconds per run, default 15]   (from the repository root; needs wrk, apache2)
-# WARMUP=seconds (default 5): wrk load before each measured run. On 2 cores the JVMs' C2 compiler is still
-# busy 20 s after start (bench/README.md, CGI): a longer warm-up measures the servers' steady state.
+# WARMUP=seconds (default 30): wrk load before each measured run. On 2 cores the JVMs' C2 compiler is still
+# busy 20 s after start (bench/README.md, CGI): the warm-up lets the figures show the servers' steady state.
 # Prints one line per server and the ratio to Apache's figure.
 set -eu
 DURATION=${1:-15}
-WARMUP=${WARMUP:-5}
+WARMUP=${WARMUP:-30}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=$(mktemp -d /tmp/cgi-bench.XXXXXX)
 chmod 755 "$WORK"

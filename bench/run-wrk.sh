@@ -3,18 +3,19 @@
 # same run, and writes the figures and the exact commands to bench/README.md.
 #   hello: wrk against /plain/hello and /gateway/hello alternately (warm-up, then ROUNDS rounds each).
 #   echo:  ECHO_BYTES streamed through /plain/echo and /gateway/echo alternately, server heap HEAP.
-# Tunables (environment): ROUNDS=3 DURATION=10s THREADS=2 CONNECTIONS=16 WARMUP=10s HEAP=-Xmx64m
+# Tunables (environment): ROUNDS=8 DURATION=8s THREADS=2 CONNECTIONS=16 WARMUP=30s HEAP=-Xmx64m (the JIT
+#                         needs the 30 s: C2 still takes a fifth of the machine after 10 s of load)
 #                         PIN=1 puts the server on CPU 0 and the load generators on CPU 1 (taskset), so
 #                         the two do not take turns on the same core: less noise between rounds
 #                         ECHO_ROUNDS=3 ECHO_BYTES=1073741824 NOTE="free text for the README"
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-ROUNDS=${ROUNDS:-3}
-DURATION=${DURATION:-10s}
+ROUNDS=${ROUNDS:-8}
+DURATION=${DURATION:-8s}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-16}
-WARMUP=${WARMUP:-10s}
+WARMUP=${WARMUP:-30s}
 HEAP=${HEAP:--Xmx64m}
 ECHO_ROUNDS=${ECHO_ROUNDS:-3}
 ECHO_BYTES=${ECHO_BYTES:-1073741824}
