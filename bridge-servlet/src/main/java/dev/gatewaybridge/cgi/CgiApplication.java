@@ -4,15 +4,12 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -215,7 +212,7 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
                     + " sent Transfer-Encoding, which cannot pass through a servlet container");
         }
         response.start(startResponse);
-        return Bodies.onClose(new Output(process), process);
+        return Bodies.generate(new Output(process), process);
     }
 
     /** The exception for a program whose header section could not be read: 504, client gone, or 502. */
@@ -317,10 +314,12 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
         return line -> LOG.log(System.Logger.Level.WARNING, line);
     }
 
-    /** The program's stdout after the header section, in the chunks it arrives in. */
-    private static final class Output implements Iterator<byte[]>, Iterable<byte[]> {
+    /**
+     * The program's stdout after the header section, in the chunks it arrives in; Bodies.generate reads it
+     * one chunk ahead. After a failure or the end it answers the end.
+     */
+    private static final class Output implements Bodies.ChunkSource {
         private final CgiProcess process;
-        private byte[] next;
         private boolean eof;
 
         Output(CgiProcess process) {
@@ -328,29 +327,10 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
         }
 
         @Override
-        public Iterator<byte[]> iterator() {
-            return this;
-        }
-
-        @Override
-        public boolean hasNext() {
-            if (next == null && !eof) {
-                next = read();
+        public byte[] read() throws IOException {
+            if (eof) {
+                return null;
             }
-            return next != null;
-        }
-
-        @Override
-        public byte[] next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            byte[] chunk = next;
-            next = null;
-            return chunk;
-        }
-
-        private byte[] read() {
             byte[] buf = new byte[32 * 1024];
             int n;
             try {
@@ -366,13 +346,13 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
                 }
             } catch (IOException e) {
                 eof = true;
-                throw new UncheckedIOException(cut(e));
+                throw cut(e);
             }
             if (n < 0) {
                 eof = true;
                 if (process.killed() || process.inputFailure() != null) {
                     // The client must not take a cut body for a whole one: fail, the server aborts.
-                    throw new UncheckedIOException(cut(null));
+                    throw cut(null);
                 }
                 process.finished();
                 return null;
