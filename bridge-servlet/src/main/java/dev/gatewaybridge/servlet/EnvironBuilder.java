@@ -46,7 +46,7 @@ final class EnvironBuilder {
     }
 
     private static EnvironMap template(GatewayConfig config, String serverSoftware, PrintWriter errors) {
-        EnvironMap env = new EnvironMap(16 + REQUEST_ENTRIES);
+        EnvironMap env = new EnvironMap(16);
         env.put(SERVER_SOFTWARE, serverSoftware);
         env.put(GATEWAY_INTERFACE, "CGI/1.1");
         env.put(WSGI_VERSION, VERSION);
@@ -56,17 +56,19 @@ final class EnvironBuilder {
         env.put(WSGI_MULTIPROCESS, config.multiprocess());
         env.put(WSGI_RUN_ONCE, config.runOnce());
         env.put(WSGI_FILE_WRAPPER, FileBody.WRAPPER);
-        return env;
+        return new EnvironMap(env, REQUEST_ENTRIES); // sized as each request's copy will be: copies clone it
     }
 
     /** A fresh, mutable environ for {@code request}. */
     Map<String, Object> build(HttpServletRequest request) {
         Map<String, Object> env = new EnvironMap(template, REQUEST_ENTRIES);
-        putRequestLine(env, request);
+        long length = request.getContentLengthLong();
+        boolean secure = request.isSecure();
+        putRequestLine(env, request, length);
         putHeaders(env, request);
-        putServerAndClient(env, request);
+        putServerAndClient(env, request, secure);
         env.put(WSGI_URL_SCHEME, request.getScheme());
-        env.put(WSGI_INPUT, new ServletInput(request, request.getContentLengthLong()));
+        env.put(WSGI_INPUT, new ServletInput(request, length));
         env.put(SERVLET_REQUEST, request);
         if (!config.environ().isEmpty()) {
             env.putAll(config.environ()); // the configured entries override what the request says
@@ -93,7 +95,7 @@ final class EnvironBuilder {
         return joined;
     }
 
-    private void putRequestLine(Map<String, Object> env, HttpServletRequest request) {
+    private void putRequestLine(Map<String, Object> env, HttpServletRequest request, long length) {
         env.put(REQUEST_METHOD, request.getMethod());
         String context = request.getContextPath();
         String servletPath = request.getServletPath();
@@ -113,29 +115,35 @@ final class EnvironBuilder {
         env.put(QUERY_STRING, query == null ? "" : query);
         env.put(REQUEST_URI, query == null ? request.getRequestURI() : request.getRequestURI() + '?' + query);
         // RFC 3875 §4.1.2-3: set only when the request has them, and never duplicated as HTTP_CONTENT_*.
-        if (request.getContentType() != null) {
-            env.put(CONTENT_TYPE, request.getContentType());
+        String type = request.getContentType();
+        if (type != null) {
+            env.put(CONTENT_TYPE, type);
         }
-        long length = request.getContentLengthLong();
         if (length >= 0) {
             env.put(CONTENT_LENGTH, Long.toString(length));
         }
     }
 
     /** SERVER_*, GATEWAY_INTERFACE, REMOTE_*, AUTH_TYPE, HTTPS. */
-    private void putServerAndClient(Map<String, Object> env, HttpServletRequest request) {
-        putServerNameAndPort(env, request);
+    private void putServerAndClient(Map<String, Object> env, HttpServletRequest request, boolean secure) {
+        putServerNameAndPort(env, request, secure);
         env.put(SERVER_ADDR, request.getLocalAddr()); // Apache and nginx send it; PHP apps read it
         env.put(SERVER_PROTOCOL, request.getProtocol());
         env.put(REMOTE_ADDR, request.getRemoteAddr());
         env.put(REMOTE_PORT, Integer.toString(request.getRemotePort()));
-        if (request.getRemoteUser() != null) {
-            env.put(REMOTE_USER, request.getRemoteUser());
+        // Servlet 6 §13.3: both are null unless the container authenticated the request, which the principal
+        // tells in one lookup on the common, anonymous path (each getter is an attribute lookup in Jetty).
+        if (request.getUserPrincipal() != null) {
+            String user = request.getRemoteUser();
+            if (user != null) {
+                env.put(REMOTE_USER, user);
+            }
+            String authType = request.getAuthType();
+            if (authType != null) {
+                env.put(AUTH_TYPE, authType);
+            }
         }
-        if (request.getAuthType() != null) {
-            env.put(AUTH_TYPE, request.getAuthType());
-        }
-        if (request.isSecure()) {
+        if (secure) {
             env.put(HTTPS, "on");
         }
     }
@@ -146,10 +154,9 @@ final class EnvironBuilder {
      * values only when there is none (HTTP/1.0). Parsing it here spares the container's getters, which
      * parse it again on every call.
      */
-    private void putServerNameAndPort(Map<String, Object> env, HttpServletRequest request) {
+    private void putServerNameAndPort(Map<String, Object> env, HttpServletRequest request, boolean secure) {
         HostParts parts = null;
         if (env.get("HTTP_HOST") instanceof String host && !host.isEmpty()) {
-            boolean secure = request.isSecure();
             parts = lastHost;
             if (!parts.host().equals(host) || parts.secure() != secure) {
                 parts = parseHost(host, secure);

@@ -37,10 +37,15 @@ final class EnvironMap extends AbstractMap<String, Object> {
         table = new Object[2 * slotsFor(expected)];
     }
 
-    /** A copy of {@code template}, with room for {@code extra} more entries before it grows. */
+    /**
+     * A copy of {@code template}, with room for {@code extra} more entries before it grows. The table is
+     * cloned when the template's is already the size wanted (make the template itself with this
+     * constructor and the same {@code extra}), else rebuilt: a larger clone would only be more to copy
+     * and more garbage per request.
+     */
     EnvironMap(EnvironMap template, int extra) {
         int slots = slotsFor(template.size + extra);
-        if (slots <= template.table.length / 2 && template.used == template.size) {
+        if (slots == template.table.length / 2 && template.used == template.size) {
             table = template.table.clone();
             size = used = template.size;
         } else {

@@ -16,9 +16,11 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.RandomAccess;
 
 /**
  * One request's trip through a gateway application, after wsgiref's BaseHandler: {@link #run} calls the
@@ -163,12 +165,16 @@ final class Exchange implements StartResponse {
      * server compute it) and the chunks need no flush in between, as no chunk has to wait for the next.
      */
     private void sendCollection(Collection<byte[]> chunks) throws IOException {
+        // Indexed, as the common body is a one-element List: two iterators per response were its only garbage.
+        List<byte[]> list = chunks instanceof List<byte[]> l && l instanceof RandomAccess
+                ? l : Arrays.asList(chunks.toArray(new byte[0][]));
+        int n = list.size();
         long total = 0;
-        for (byte[] chunk : chunks) {
-            total += requireChunk(chunk).length;
+        for (int i = 0; i < n; i++) {
+            total += requireChunk(list.get(i)).length;
         }
-        for (byte[] chunk : chunks) {
-            sendChunk(chunk, total, false);
+        for (int i = 0; i < n; i++) {
+            sendChunk(list.get(i), total, false);
         }
     }
 
