@@ -23,6 +23,13 @@ import dev.gatewaybridge.upstream.Backend;
 final class ConnectionPool implements FastCgiConnection.Owner, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(ConnectionPool.class.getName());
+    /**
+     * Idle this long (ns), a pooled connection is looked at for a close by the backend before it is used
+     * (php-fpm restarted, or ended an idle ondemand child). Looking costs five system calls on a blocking
+     * channel, so a connection reused sooner is not: if the backend closed it right after its last answer
+     * (php-fpm's pm.max_requests), the request fails before any output and is sent again on another one.
+     */
+    static final long LOOK_AFTER_IDLE = TimeUnit.MILLISECONDS.toNanos(100);
 
     final String name;
     private final Backend backend;
@@ -70,11 +77,13 @@ final class ConnectionPool implements FastCgiConnection.Owner, AutoCloseable {
 
     /**
      * A connection with a request slot reserved for the caller, waiting up to {@code waitMillis} for one.
+     * {@code mustLook}: a pooled connection is looked at for a close by the backend whatever its idle time
+     * (a request that cannot be sent again if it turns out dead), else only after {@link #LOOK_AFTER_IDLE}.
      *
      * @throws IOException if connecting fails (the caller may fail over to another backend)
      * @throws HttpStatusException 503 if every connection stays busy for {@code waitMillis}
      */
-    FastCgiConnection acquire(long waitMillis) throws IOException {
+    FastCgiConnection acquire(long waitMillis, boolean mustLook) throws IOException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
         lock.lock();
         try {
@@ -82,7 +91,7 @@ final class ConnectionPool implements FastCgiConnection.Owner, AutoCloseable {
                 if (closed) {
                     throw new IOException("FastCGI application is closed");
                 }
-                FastCgiConnection free = freeConnection();
+                FastCgiConnection free = freeConnection(mustLook);
                 if (free != null) {
                     free.active++;
                     free.reused = true;
@@ -109,11 +118,13 @@ final class ConnectionPool implements FastCgiConnection.Owner, AutoCloseable {
     }
 
     /** The most recently used open connection with a free request slot (few hot connections, idle ones expire). */
-    private FastCgiConnection freeConnection() {
+    private FastCgiConnection freeConnection(boolean mustLook) {
+        long now = System.nanoTime();
         for (int i = connections.size() - 1; i >= 0; i--) {
             FastCgiConnection c = connections.get(i);
             if (c.isUsable() && c.active < requestsPerConnection && c.exchanges() < requestsPerConnection
-                    && c.stillOpen()) { // a closed one leaves the list (from index i: the loop goes down)
+                    && c.stillOpen(mustLook || now - c.idleSince > LOOK_AFTER_IDLE)) {
+                // (a closed one leaves the list from index i: the loop goes down)
                 connections.remove(i);
                 connections.add(c);
                 return c;
@@ -134,7 +145,7 @@ final class ConnectionPool implements FastCgiConnection.Owner, AutoCloseable {
                 }
                 // Not multiplexed: the request thread reads its own answer (no hand-off per response).
                 connection = FastCgiConnection.open(backend.address(), settings.connectMillis(), this,
-                        requestsPerConnection == 1, settings.readMillis());
+                        requestsPerConnection == 1);
             } finally {
                 lock.lock();
             }
@@ -216,24 +227,29 @@ final class ConnectionPool implements FastCgiConnection.Owner, AutoCloseable {
     }
 
     /**
-     * Periodic upkeep: closes connections idle longer than the idle timeout, and those with a request past
-     * its total timeout or aborted and still without FCGI_END_REQUEST after the read timeout.
+     * Periodic upkeep: closes connections idle longer than the idle timeout, and times out those
+     * {@link FastCgiConnection#expired} names (a read or write blocked past the read timeout, a request past
+     * its total timeout, an aborted one without FCGI_END_REQUEST after the read timeout).
      */
     void sweep() {
         long now = System.nanoTime();
-        List<FastCgiConnection> expired = new ArrayList<>();
+        List<FastCgiConnection> idle = new ArrayList<>();
+        Map<FastCgiConnection, String> expired = new java.util.HashMap<>();
         lock.lock();
         try {
             for (FastCgiConnection c : connections) {
-                boolean idle = c.active == 0 && now - c.idleSince > settings.idleTimeout().toNanos();
-                if (idle || c.expired(now, settings.readMillis())) {
-                    expired.add(c);
+                String why = c.expired(now, settings.readMillis());
+                if (why != null) {
+                    expired.put(c, why);
+                } else if (c.active == 0 && now - c.idleSince > settings.idleTimeout().toNanos()) {
+                    idle.add(c);
                 }
             }
         } finally {
             lock.unlock();
         }
-        expired.forEach(FastCgiConnection::close);
+        idle.forEach(FastCgiConnection::close);
+        expired.forEach(FastCgiConnection::timeOut); // outside the lock: a close waits for a blocked read to end
     }
 
     @Override

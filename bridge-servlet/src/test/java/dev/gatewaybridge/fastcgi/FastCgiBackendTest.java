@@ -150,6 +150,79 @@ class FastCgiBackendTest {
     }
 
     @Test
+    void readTimeoutOfABlockingReadIs504WithinAQuarterOfIt() throws Exception {
+        // The request thread blocks in read(); only the sweep (every quarter of the read timeout) can end it,
+        // by closing the channel, and that must surface as a timeout (504), not as a failed backend (502).
+        try (TestBackend backend = new TestBackend(Map.of(), true, (r, out) -> {
+            for (int i = 0; i < 300 && !out.aborted; i++) {
+                Thread.sleep(10);
+            }
+        }); FastCgiApplication fcgi = app(backend.backend()).readTimeout(Duration.ofMillis(400)).build()) {
+            long start = System.nanoTime();
+            HttpStatusException e = assertThrows(HttpStatusException.class, () -> Call.of("GET", "/").run(fcgi));
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertEquals(504, e.status(), e.getMessage());
+            assertTrue(e.getMessage().contains("sent nothing for 400 ms"), e.getMessage());
+            assertTrue(millis >= 400 && millis < 400 + 100 + 700, "took " + millis + " ms");
+            assertEquals(0, fcgi.pools().get(0).size(), "the timed-out connection is closed, not pooled");
+        }
+    }
+
+    @Test
+    void anUploadTheBackendStoppedReadingIs504AfterTheReadTimeout() throws Exception {
+        // A backend that accepts and never reads: the blocking write stalls once the socket buffers are full,
+        // and the sweep ends it after the read timeout (as nginx's fastcgi_send_timeout) with a 504.
+        try (ServerSocket mute = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+             FastCgiApplication fcgi = app("127.0.0.1:" + mute.getLocalPort()).connectTimeout(Duration.ofMillis(300))
+                     .readTimeout(Duration.ofMillis(500)).build()) {
+            long start = System.nanoTime();
+            HttpStatusException e = assertThrows(HttpStatusException.class,
+                    () -> Call.of("POST", "/").body("application/octet-stream", new byte[32 << 20]).run(fcgi));
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertEquals(504, e.status(), e.getMessage());
+            assertTrue(e.getMessage().contains("took no request bytes for 500 ms"), e.getMessage());
+            assertTrue(millis >= 500 && millis < 4000, "took " + millis + " ms");
+        }
+    }
+
+    @Test
+    void aBackendThatClosesKeptAliveConnectionsIsNeitherMarkedDownNorFailsARequest() throws Exception {
+        // As php-fpm with pm.max_requests: the connection closes right after an answer. Reused at once, it is
+        // not looked at first (that costs system calls on every request): the request fails before any output
+        // and goes again on another connection, and that says nothing against the backend's health.
+        try (TestBackend closer = new TestBackend((r, out) -> {
+            out.stdout(OK + "closer").end();
+            out.raw.close();
+        }); TestBackend steady = new TestBackend((r, out) -> out.stdout(OK + "steady").end());
+             FastCgiApplication fcgi = app(closer.backend(), steady.backend()).maxFails(1)
+                     .failTimeout(Duration.ofMinutes(1)).build()) {
+            for (int i = 0; i < 12; i++) {
+                String text = Call.of("GET", "/").run(fcgi).text();
+                assertTrue(text.equals("closer") || text.equals("steady"), text);
+            }
+            assertTrue(closer.requests.get() >= 4, "closer served " + closer.requests.get() + " of 12: marked down");
+        }
+    }
+
+    @Test
+    void aConnectionClosedWhileIdleIsDroppedBeforeAnUploadThatCannotBeSentAgain() throws Exception {
+        // A body over the replay limit streams from the client once: the pooled connection must be looked at
+        // before it is used, however briefly it was idle.
+        try (TestBackend closer = new TestBackend((r, out) -> {
+            out.stdout(OK + r.stdin().length).end();
+            out.raw.close();
+        }); FastCgiApplication fcgi = app(closer.backend()).build()) {
+            byte[] big = new byte[FastCgiApplication.REPLAYABLE_BODY + 1];
+            for (int i = 0; i < 5; i++) {
+                assertEquals("" + big.length, Call.of("POST", "/").body("application/octet-stream", big).run(fcgi)
+                        .text(), "request " + i);
+            }
+            Thread.sleep(2 * TimeUnit.NANOSECONDS.toMillis(ConnectionPool.LOOK_AFTER_IDLE));
+            assertEquals("0", Call.of("GET", "/").run(fcgi).text(), "idle past the look-after time, then a GET");
+        }
+    }
+
+    @Test
     void garbageRecordsAre502NamingTheFault() throws Exception {
         try (TestBackend backend = new TestBackend((r, out) -> {
             out.raw.write("HTTP/1.1 200 OK\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
