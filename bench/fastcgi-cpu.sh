@@ -5,6 +5,7 @@
 # /proc/PID/stat around the run, over wrk's request count) is steadier than req/s on a shared 2-core machine;
 # so are context switches per request (every thread's, from /proc/PID/task/*/status).
 # Usage: bench/fastcgi-cpu.sh [seconds=10] [connections=16]; env ROUNDS=3, JVM_WARMUP=30, JAVA_OPTS, and
+# BASE_CLASSES=DIR to measure a third front end, the bridge with the classes in DIR (before a change),
 # STRACE=1 to count each server's system calls per request first (strace -f -c over a 5 s run), PERF=DIR to
 # profile each under load into DIR.
 # Compile first (bridge-servlet/target/classes is used as it is): mvn -o -q -pl bridge-servlet compile
@@ -44,15 +45,17 @@ wait_port "$FPM"
 
 CP_FILE=${CP_FILE:-$WORK/cp.txt}
 [ -s "$CP_FILE" ] || mvn -B -ntp -q -o -f bench/fastcgi/pom.xml dependency:build-classpath -Dmdep.outputFile="$CP_FILE"
-CP="$(cat "$CP_FILE"):bridge-servlet/target/classes"
-declare -A PORT PID
-for name in bridge jetty-proxy; do
+FRONTS=(bridge jetty-proxy)
+declare -A PORT PID CLASSES=([bridge]=bridge-servlet/target/classes [jetty-proxy]=bridge-servlet/target/classes)
+if [ -n "${BASE_CLASSES:-}" ]; then FRONTS=(bridge-base "${FRONTS[@]}"); CLASSES[bridge-base]=$BASE_CLASSES; fi
+for name in "${FRONTS[@]}"; do
     PORT[$name]=$(free_port)
     # shellcheck disable=SC2086
-    java ${JAVA_OPTS:-} -cp "$CP" bench/fastcgi/BenchServer.java "$name" "${PORT[$name]}" "127.0.0.1:$FPM" \
+    java ${JAVA_OPTS:-} -cp "$(cat "$CP_FILE"):${CLASSES[$name]}" bench/fastcgi/BenchServer.java "${name%-base}" \
+        "${PORT[$name]}" "127.0.0.1:$FPM" \
         "$WORK/www" "$CHILDREN" > "$WORK/$name.out" 2>&1 & PIDS+=($!); PID[$name]=$!
 done
-for name in bridge jetty-proxy; do
+for name in "${FRONTS[@]}"; do
     wait_port "${PORT[$name]}"
     body=$(curl -s -m 30 "http://127.0.0.1:${PORT[$name]}/hello.php")
     [ "$body" = "Hello, world" ] || { echo "bad answer from $name: $body" >&2; exit 1; }
@@ -60,7 +63,7 @@ for name in bridge jetty-proxy; do
     sleep 1.5
 done
 if [ -n "${STRACE:-}" ]; then  # system calls per request of each server JVM (strace slows it: counts only)
-    for name in bridge jetty-proxy; do
+    for name in "${FRONTS[@]}"; do
         strace -q -f -c -p "${PID[$name]}" -o "$WORK/$name.strace" & tracer=$!
         sleep 1
         out=$(wrk -t2 -c"$CONNS" -d5s "http://127.0.0.1:${PORT[$name]}/hello.php")
@@ -75,7 +78,7 @@ fi
 if [ -n "${PERF:-}" ]; then  # perf profiles of each server JVM under load (run with JAVA_OPTS for JIT symbols:
     # -XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit), reported into $PERF when the JVMs have exited
     mkdir -p "$PERF"
-    for name in bridge jetty-proxy; do
+    for name in "${FRONTS[@]}"; do
         perf record -q -F 499 -g -p "${PID[$name]}" -o "$PERF/$name.data" -- sleep 8 > /dev/null 2>&1 &
         wrk -t2 -c"$CONNS" -d8s "http://127.0.0.1:${PORT[$name]}/hello.php" > /dev/null
         wait $! || true
@@ -87,7 +90,7 @@ echo "FastCGI CPU bench: $(date -u +%FT%TZ), $(nproc) cores, load $(cut -d' ' -f
 printf '%-6s %-12s %9s %10s %12s\n' round "front end" "req/s" "CPU us/req" "switches/req"
 declare -A RPS
 for round in $(seq "$ROUNDS"); do
-    for name in bridge jetty-proxy; do
+    for name in "${FRONTS[@]}"; do
         before=$(ticks "${PID[$name]}"); switched=$(switches "${PID[$name]}")
         out=$(wrk -t2 -c"$CONNS" -d"${SECONDS_PER_RUN}s" "http://127.0.0.1:${PORT[$name]}/hello.php")
         after=$(ticks "${PID[$name]}"); switched=$(( $(switches "${PID[$name]}") - switched ))
@@ -102,9 +105,9 @@ for round in $(seq "$ROUNDS"); do
     echo "round $round: bridge/proxy req/s $(python3 -c "print(f'{${RPS[bridge]} / ${RPS[jetty-proxy]}:.2f}')")"
 done
 if [ -n "${PERF:-}" ]; then  # the JVMs write their perf maps on exit
-    for name in bridge jetty-proxy; do kill "${PID[$name]}"; done
-    for name in bridge jetty-proxy; do wait "${PID[$name]}" 2>/dev/null || true; done
-    for name in bridge jetty-proxy; do
+    for name in "${FRONTS[@]}"; do kill "${PID[$name]}"; done
+    for name in "${FRONTS[@]}"; do wait "${PID[$name]}" 2>/dev/null || true; done
+    for name in "${FRONTS[@]}"; do
         perf report -i "$PERF/$name.data" --no-children --sort dso,sym --stdio 2>/dev/null > "$PERF/$name.txt" || true
     done
     echo "perf reports in $PERF/{bridge,jetty-proxy}.txt"

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 import dev.gatewaybridge.api.HttpStatusException;
@@ -35,7 +35,8 @@ final class ConnectionPool implements FastCgiConnection.Owner, AutoCloseable {
     private final Backend backend;
     private final FastCgiSettings settings;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
+    /** Requests waiting for a slot, longest first. */
+    private final java.util.ArrayDeque<Waiter> waiters = new java.util.ArrayDeque<>();
     private final List<FastCgiConnection> connections = new ArrayList<>();
     private int opening;
     private boolean learned;
@@ -79,41 +80,116 @@ final class ConnectionPool implements FastCgiConnection.Owner, AutoCloseable {
      * A connection with a request slot reserved for the caller, waiting up to {@code waitMillis} for one.
      * {@code mustLook}: a pooled connection is looked at for a close by the backend whatever its idle time
      * (a request that cannot be sent again if it turns out dead), else only after {@link #LOOK_AFTER_IDLE}.
+     * Callers that wait queue in arrival order, and a freed slot goes straight to the first of them.
      *
      * @throws IOException if connecting fails (the caller may fail over to another backend)
      * @throws HttpStatusException 503 if every connection stays busy for {@code waitMillis}
      */
     FastCgiConnection acquire(long waitMillis, boolean mustLook) throws IOException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
-        lock.lock();
-        try {
-            while (true) {
+        while (true) {
+            Waiter waiter;
+            lock.lock();
+            try {
                 if (closed) {
                     throw new IOException("FastCGI application is closed");
                 }
-                FastCgiConnection free = freeConnection(mustLook);
+                // No overtaking: while requests wait, every freed slot is already handed to one of them.
+                FastCgiConnection free = waiters.isEmpty() ? freeConnection(mustLook) : null;
                 if (free != null) {
-                    free.active++;
-                    free.reused = true;
-                    busy++;
+                    reserve(free);
                     return free;
                 }
                 // Until the first connection learned the backend's capacity, open no second one.
                 if ((learned || opening == 0) && connections.size() + opening < maxConnections) {
                     return openReserved();
                 }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new HttpStatusException(503, "all " + connections.size() + " connections to FastCGI backend "
-                            + name + " stayed busy for " + waitMillis + " ms; raise " + FastCgiApplication.MAX_CONNECTIONS);
+                if (deadline - System.nanoTime() <= 0) {
+                    throw allBusy(waitMillis);
                 }
-                changed.awaitNanos(left);
+                waiter = new Waiter();
+                waiters.addLast(waiter);
+            } finally {
+                lock.unlock();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted waiting for a FastCGI connection to " + name);
+            FastCgiConnection handed = await(waiter, deadline, waitMillis);
+            if (handed != null && (!mustLook || handed.stillOpen(true))) {
+                return handed;
+            }
+            // Asked to try again (a connection closed or opened), or handed one the backend had closed.
+        }
+    }
+
+    /** A request thread queued for a slot; the pool hands it a connection, or asks it to try again. */
+    private static final class Waiter {
+        final Thread thread = Thread.currentThread();
+        /** The connection handed over, its slot reserved (set under the pool's lock). */
+        volatile FastCgiConnection handed;
+        /** Woken to run {@link #acquire}'s checks again (set under the pool's lock, the waiter dequeued). */
+        volatile boolean retry;
+    }
+
+    /**
+     * Parks until {@code waiter} is handed a connection (returned) or asked to try again (null).
+     *
+     * @throws HttpStatusException 503 at the deadline, the waiter dequeued
+     */
+    private FastCgiConnection await(Waiter waiter, long deadline, long waitMillis) throws IOException {
+        boolean interrupted = false;
+        long left;
+        while (waiter.handed == null && !waiter.retry && !interrupted && (left = deadline - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(this, left);
+            interrupted = Thread.interrupted();
+        }
+        lock.lock();
+        try {
+            if (waiter.handed == null && !waiter.retry) { // not handed anything meanwhile: leave the queue
+                waiters.remove(waiter);
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted waiting for a FastCGI connection to " + name);
+                }
+                throw allBusy(waitMillis);
+            }
         } finally {
             lock.unlock();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt(); // handed a connection all the same: the caller goes on with it
+        }
+        return waiter.handed;
+    }
+
+    private HttpStatusException allBusy(long waitMillis) {
+        return new HttpStatusException(503, "all " + connections.size() + " connections to FastCGI backend "
+                + name + " stayed busy for " + waitMillis + " ms; raise " + FastCgiApplication.MAX_CONNECTIONS);
+    }
+
+    /** Takes a request slot of {@code c} for a caller (with the lock held). */
+    private void reserve(FastCgiConnection c) {
+        c.active++;
+        c.reused = true;
+        busy++;
+    }
+
+    /** Whether {@code c} can take one more request now. */
+    private boolean hasFreeSlot(FastCgiConnection c) {
+        return c.isUsable() && c.active < requestsPerConnection && c.exchanges() < requestsPerConnection;
+    }
+
+    /** The first waiter, dequeued and asked to try again (with the lock held); null if none waits. */
+    private Waiter retryFirst() {
+        Waiter w = waiters.pollFirst();
+        if (w != null) {
+            w.retry = true;
+        }
+        return w;
+    }
+
+    /** Every waiter asked to try again (with the lock held): the pool's room or state changed. */
+    private void retryAll() {
+        for (Waiter w; (w = retryFirst()) != null; ) {
+            LockSupport.unpark(w.thread);
         }
     }
 
@@ -122,8 +198,7 @@ final class ConnectionPool implements FastCgiConnection.Owner, AutoCloseable {
         long now = System.nanoTime();
         for (int i = connections.size() - 1; i >= 0; i--) {
             FastCgiConnection c = connections.get(i);
-            if (c.isUsable() && c.active < requestsPerConnection && c.exchanges() < requestsPerConnection
-                    && c.stillOpen(mustLook || now - c.idleSince > LOOK_AFTER_IDLE)) {
+            if (hasFreeSlot(c) && c.stillOpen(mustLook || now - c.idleSince > LOOK_AFTER_IDLE)) {
                 // (a closed one leaves the list from index i: the loop goes down)
                 connections.remove(i);
                 connections.add(c);
@@ -162,7 +237,7 @@ final class ConnectionPool implements FastCgiConnection.Owner, AutoCloseable {
             throw e;
         } finally {
             opening--;
-            changed.signalAll();
+            retryAll(); // learned the capacity (more may open), or failed (one of them may open instead)
         }
     }
 
@@ -203,9 +278,13 @@ final class ConnectionPool implements FastCgiConnection.Owner, AutoCloseable {
         }
     }
 
-    /** A request slot freed (FCGI_END_REQUEST) or the connection closed. */
+    /**
+     * A request slot freed (FCGI_END_REQUEST): handed straight to the longest waiter, which needs no lock
+     * and finds no newcomer ahead of it. Or the connection closed: the first waiter may open another.
+     */
     @Override
     public void released(FastCgiConnection connection) {
+        Waiter next = null;
         lock.lock();
         try {
             if (connection.active > 0) {
@@ -216,11 +295,29 @@ final class ConnectionPool implements FastCgiConnection.Owner, AutoCloseable {
             if (!connection.isOpen()) {
                 busy -= connection.active;
                 connection.active = 0;
-                connections.remove(connection);
-                changed.signalAll();
-            } else {
-                changed.signal(); // one slot: one waiter, not a herd of them racing for it
+                if (connections.remove(connection)) {
+                    next = retryFirst();
+                }
+            } else if (!waiters.isEmpty() && hasFreeSlot(connection)) {
+                next = waiters.pollFirst();
+                reserve(connection);
+                connections.remove(connection); // most recently used last, as freeConnection keeps them
+                connections.add(connection);
+                next.handed = connection;
             }
+        } finally {
+            lock.unlock();
+        }
+        if (next != null) {
+            LockSupport.unpark(next.thread);
+        }
+    }
+
+    /** Requests queued for a connection (tests). */
+    int waiting() {
+        lock.lock();
+        try {
+            return waiters.size();
         } finally {
             lock.unlock();
         }
@@ -259,7 +356,7 @@ final class ConnectionPool implements FastCgiConnection.Owner, AutoCloseable {
         try {
             closed = true;
             all = new ArrayList<>(connections);
-            changed.signalAll();
+            retryAll();
         } finally {
             lock.unlock();
         }

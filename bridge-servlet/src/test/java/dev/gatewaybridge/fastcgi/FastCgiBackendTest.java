@@ -223,6 +223,92 @@ class FastCgiBackendTest {
     }
 
     @Test
+    void aFreedConnectionGoesToTheLongestWaiterNotToANewcomer() throws Exception {
+        try (TestBackend backend = new TestBackend(Map.of(FCGI_MAX_CONNS, "1"), false, (r, out) -> out.stdout(OK).end());
+             FastCgiApplication fcgi = app(backend.backend()).build()) {
+            Call.of("GET", "/").run(fcgi); // learns the size (1) and pools the connection
+            ConnectionPool pool = fcgi.pools().get(0);
+            FastCgiConnection held = pool.acquire(1000, false);
+            List<Integer> order = new CopyOnWriteArrayList<>();
+            List<Thread> waiters = new ArrayList<>();
+            for (int i = 1; i <= 3; i++) {
+                int n = i;
+                Thread t = new Thread(() -> {
+                    try {
+                        FastCgiConnection c = pool.acquire(5000, false);
+                        order.add(n);
+                        assertSame(held, c, "the one connection, handed on");
+                        pool.released(c);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+                t.start();
+                waiters.add(t);
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (pool.waiting() < n && System.nanoTime() < end) {
+                    Thread.sleep(1);
+                }
+                assertEquals(n, pool.waiting(), "waiter " + n + " queued");
+            }
+            pool.released(held);
+            // The slot went to waiter 1 at once: a newcomer that will not wait finds none, even before it runs.
+            HttpStatusException e = assertThrows(HttpStatusException.class, () -> pool.acquire(0, false));
+            assertEquals(503, e.status(), e.getMessage());
+            for (Thread t : waiters) {
+                t.join(5000);
+            }
+            assertEquals(List.of(1, 2, 3), order, "served in arrival order");
+            assertEquals(0, pool.busy());
+            assertEquals(0, pool.waiting());
+            assertEquals(1, pool.size());
+        }
+    }
+
+    @Test
+    void waitersThatTimeOutWhileSlotsAreHandedOnLoseNoConnection() throws Exception {
+        // 8 threads on 1 connection, each willing to wait 30 ms: some get 503, racing the hand-over of the
+        // connection to them; none may take it with it. Afterwards the pool is whole and answers at once.
+        try (TestBackend backend = new TestBackend(Map.of(FCGI_MAX_CONNS, "1"), false, (r, out) -> {
+            Thread.sleep(2);
+            out.stdout(OK + "ok").end();
+        }); FastCgiApplication fcgi = app(backend.backend()).connectTimeout(Duration.ofMillis(30)).build()) {
+            Call.of("GET", "/").run(fcgi);
+            ExecutorService threads = Executors.newFixedThreadPool(8);
+            List<Future<int[]>> results = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                results.add(threads.submit(() -> {
+                    int[] counts = new int[2];
+                    for (int i = 0; i < 40; i++) {
+                        try {
+                            assertEquals("ok", Call.of("GET", "/").run(fcgi).text());
+                            counts[0]++;
+                        } catch (HttpStatusException e) {
+                            assertEquals(503, e.status(), e.getMessage());
+                            counts[1]++;
+                        }
+                    }
+                    return counts;
+                }));
+            }
+            int ok = 0;
+            int busy = 0;
+            for (Future<int[]> f : results) {
+                ok += f.get(60, TimeUnit.SECONDS)[0];
+                busy += f.get()[1];
+            }
+            threads.shutdown();
+            assertEquals(320, ok + busy);
+            assertTrue(ok > 0 && busy > 0, ok + " served, " + busy + " timed out: no race exercised");
+            ConnectionPool pool = fcgi.pools().get(0);
+            assertEquals(0, pool.busy());
+            assertEquals(0, pool.waiting());
+            assertEquals(1, pool.size());
+            assertEquals("ok", Call.of("GET", "/").run(fcgi).text());
+        }
+    }
+
+    @Test
     void garbageRecordsAre502NamingTheFault() throws Exception {
         try (TestBackend backend = new TestBackend((r, out) -> {
             out.raw.write("HTTP/1.1 200 OK\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
