@@ -3,6 +3,7 @@ package dev.gatewaybridge.fastcgi;
 import static dev.gatewaybridge.fastcgi.FastCgi.*;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import dev.gatewaybridge.api.HttpStatusException;
 import dev.gatewaybridge.upstream.Backend;
+import dev.gatewaybridge.upstream.Param;
 
 /**
  * The kept-alive connections to one backend. Its size comes from the backend: the first connection asks
@@ -80,12 +82,17 @@ final class ConnectionPool implements FastCgiConnection.Owner, AutoCloseable {
      * A connection with a request slot reserved for the caller, waiting up to {@code waitMillis} for one.
      * {@code mustLook}: a pooled connection is looked at for a close by the backend whatever its idle time
      * (a request that cannot be sent again if it turns out dead), else only after {@link #LOOK_AFTER_IDLE}.
-     * Callers that wait queue in arrival order, and a freed slot goes straight to the first of them.
+     * Callers that wait queue in arrival order, and a freed slot goes straight to the first of them; with
+     * its {@code request} already sent when the caller gave one ({@link Outgoing#take}).
      *
      * @throws IOException if connecting fails (the caller may fail over to another backend)
      * @throws HttpStatusException 503 if every connection stays busy for {@code waitMillis}
      */
     FastCgiConnection acquire(long waitMillis, boolean mustLook) throws IOException {
+        return acquire(waitMillis, mustLook, null);
+    }
+
+    FastCgiConnection acquire(long waitMillis, boolean mustLook, Outgoing request) throws IOException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
         while (true) {
             Waiter waiter;
@@ -107,7 +114,7 @@ final class ConnectionPool implements FastCgiConnection.Owner, AutoCloseable {
                 if (deadline - System.nanoTime() <= 0) {
                     throw allBusy(waitMillis);
                 }
-                waiter = new Waiter();
+                waiter = new Waiter(request);
                 waiters.addLast(waiter);
             } finally {
                 lock.unlock();
@@ -120,13 +127,72 @@ final class ConnectionPool implements FastCgiConnection.Owner, AutoCloseable {
         }
     }
 
+    /**
+     * A request whose records are all in memory (BEGIN_REQUEST, PARAMS, its whole small body), so the
+     * thread that frees a connection can send it before it wakes its waiting owner: the backend starts on
+     * it during that wake-up (often its answer is in by then, and the owner's first read does not block).
+     */
+    static final class Outgoing {
+        final int role;
+        final boolean keepConn;
+        final List<Param> params;
+        final byte[] body;
+        final PrintWriter errors;
+        private Exchange sent;
+        private Exception failed;
+
+        Outgoing(int role, boolean keepConn, List<Param> params, byte[] body, PrintWriter errors) {
+            this.role = role;
+            this.keepConn = keepConn;
+            this.params = params;
+            this.body = body;
+            this.errors = errors;
+        }
+
+        /** Sends it on {@code c} (the releasing thread); a failure is kept for the owner. */
+        void sendOn(FastCgiConnection c) {
+            try {
+                sent = c.begin(role, keepConn, params, body, errors);
+            } catch (IOException | RuntimeException e) {
+                failed = e;
+            }
+        }
+
+        /**
+         * After {@link #acquire}: the exchange if the pool sent the request, null if the caller must; and
+         * forgets both (a retry starts afresh).
+         *
+         * @throws IOException the failure of sending it (the connection is closed)
+         */
+        Exchange take() throws IOException {
+            Exchange e = sent;
+            Exception f = failed;
+            sent = null;
+            failed = null;
+            if (f instanceof IOException io) {
+                throw io;
+            }
+            if (f != null) {
+                throw (RuntimeException) f;
+            }
+            return e;
+        }
+    }
+
     /** A request thread queued for a slot; the pool hands it a connection, or asks it to try again. */
     private static final class Waiter {
         final Thread thread = Thread.currentThread();
+        final Outgoing request;
         /** The connection handed over, its slot reserved (set under the pool's lock). */
         volatile FastCgiConnection handed;
         /** Woken to run {@link #acquire}'s checks again (set under the pool's lock, the waiter dequeued). */
         volatile boolean retry;
+        /** Handed (its request sent, if any) or retry: the waiter may go on. Publishes the request's fields. */
+        volatile boolean done;
+
+        Waiter(Outgoing request) {
+            this.request = request;
+        }
     }
 
     /**
@@ -137,7 +203,7 @@ final class ConnectionPool implements FastCgiConnection.Owner, AutoCloseable {
     private FastCgiConnection await(Waiter waiter, long deadline, long waitMillis) throws IOException {
         boolean interrupted = false;
         long left;
-        while (waiter.handed == null && !waiter.retry && !interrupted && (left = deadline - System.nanoTime()) > 0) {
+        while (!waiter.done && !interrupted && (left = deadline - System.nanoTime()) > 0) {
             LockSupport.parkNanos(this, left);
             interrupted = Thread.interrupted();
         }
@@ -153,6 +219,10 @@ final class ConnectionPool implements FastCgiConnection.Owner, AutoCloseable {
             }
         } finally {
             lock.unlock();
+        }
+        while (!waiter.done) { // handed, and the releasing thread is still sending its request: a moment
+            LockSupport.park(this);
+            interrupted |= Thread.interrupted();
         }
         if (interrupted) {
             Thread.currentThread().interrupt(); // handed a connection all the same: the caller goes on with it
@@ -182,6 +252,7 @@ final class ConnectionPool implements FastCgiConnection.Owner, AutoCloseable {
         Waiter w = waiters.pollFirst();
         if (w != null) {
             w.retry = true;
+            w.done = true;
         }
         return w;
     }
@@ -309,6 +380,11 @@ final class ConnectionPool implements FastCgiConnection.Owner, AutoCloseable {
             lock.unlock();
         }
         if (next != null) {
+            if (next.handed != null && next.request != null && connection.inline) {
+                // Not a multiplexed connection's reader thread: it must not block on a write.
+                next.request.sendOn(connection);
+            }
+            next.done = true;
             LockSupport.unpark(next.thread);
         }
     }

@@ -192,13 +192,19 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
      * health), takes a pooled connection to it and sends BEGIN_REQUEST, PARAMS and the body.
      */
     private Response send(List<Param> p, RequestBody body, PrintWriter errors, long deadline) throws IOException {
+        // A request all in memory may be sent by the thread that frees a connection for it (ConnectionPool).
+        ConnectionPool.Outgoing outgoing = body.replayable()
+                ? new ConnectionPool.Outgoing(role, settings.keepConn(), p, body.bytes, errors) : null;
         BackendSet.Lease<FastCgiConnection> lease = settings.backends()
-                .acquire(b -> pools.get(b).acquire(settings.connectMillis(), !body.replayable()));
+                .acquire(b -> pools.get(b).acquire(settings.connectMillis(), outgoing == null, outgoing));
         FastCgiConnection connection = lease.value();
         boolean reused = connection.reused;
         Response response = null;
         try {
-            Exchange exchange = connection.begin(role, settings.keepConn(), p, body.bytes, errors);
+            Exchange exchange = outgoing != null ? outgoing.take() : null;
+            if (exchange == null) {
+                exchange = connection.begin(role, settings.keepConn(), p, body.bytes, errors);
+            }
             response = new Response(lease, exchange, reused, deadline); // its deadline also bounds the upload
             if (!body.replayable()) {
                 body.send(connection, exchange);

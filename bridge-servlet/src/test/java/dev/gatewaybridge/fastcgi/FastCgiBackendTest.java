@@ -28,6 +28,7 @@ import dev.gatewaybridge.api.HttpStatusException;
 import dev.gatewaybridge.cgi.BadGatewayException;
 import dev.gatewaybridge.test.Peers;
 import dev.gatewaybridge.upstream.BackendUnavailableException;
+import dev.gatewaybridge.upstream.Param;
 
 /** Pooling, multiplexing, balancing and every fault, against the in-test FastCGI server. */
 class FastCgiBackendTest {
@@ -231,6 +232,7 @@ class FastCgiBackendTest {
             FastCgiConnection held = pool.acquire(1000, false);
             List<Integer> order = new CopyOnWriteArrayList<>();
             List<Thread> waiters = new ArrayList<>();
+            java.util.concurrent.CountDownLatch checked = new java.util.concurrent.CountDownLatch(1);
             for (int i = 1; i <= 3; i++) {
                 int n = i;
                 Thread t = new Thread(() -> {
@@ -238,9 +240,10 @@ class FastCgiBackendTest {
                         FastCgiConnection c = pool.acquire(5000, false);
                         order.add(n);
                         assertSame(held, c, "the one connection, handed on");
+                        checked.await(); // hold it until the newcomer was turned away
                         pool.released(c);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
+                    } catch (IOException | InterruptedException e) {
+                        throw new RuntimeException(e);
                     }
                 });
                 t.start();
@@ -255,6 +258,7 @@ class FastCgiBackendTest {
             // The slot went to waiter 1 at once: a newcomer that will not wait finds none, even before it runs.
             HttpStatusException e = assertThrows(HttpStatusException.class, () -> pool.acquire(0, false));
             assertEquals(503, e.status(), e.getMessage());
+            checked.countDown();
             for (Thread t : waiters) {
                 t.join(5000);
             }
@@ -262,6 +266,37 @@ class FastCgiBackendTest {
             assertEquals(0, pool.busy());
             assertEquals(0, pool.waiting());
             assertEquals(1, pool.size());
+        }
+    }
+
+    @Test
+    void theThreadThatFreesAConnectionSendsTheWaitersRequestOnIt() throws Exception {
+        try (TestBackend backend = new TestBackend(Map.of(FCGI_MAX_CONNS, "1"), false,
+                (r, out) -> out.stdout(OK + r.params().get("QUERY_STRING")).end());
+             FastCgiApplication fcgi = app(backend.backend()).build()) {
+            Call.of("GET", "/").run(fcgi);
+            ConnectionPool pool = fcgi.pools().get(0);
+            FastCgiConnection held = pool.acquire(1000, false);
+            List<Param> params = List.of(new Param("QUERY_STRING", "waiter"), new Param("REQUEST_METHOD", "GET"));
+            ConnectionPool.Outgoing request = new ConnectionPool.Outgoing(FCGI_RESPONDER, true, params, new byte[0], null);
+            Future<String> answer = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r);
+                t.setDaemon(true);
+                return t;
+            }).submit(() -> {
+                FastCgiConnection c = pool.acquire(5000, false, request);
+                Exchange sent = request.take();
+                assertNotNull(sent, "sent by the releasing thread");
+                return new String(sent.stdoutStream(5000, Long.MAX_VALUE, c).readAllBytes(), StandardCharsets.UTF_8);
+            });
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (pool.waiting() < 1 && System.nanoTime() < end) {
+                Thread.sleep(1);
+            }
+            pool.released(held);
+            assertEquals(OK + "waiter", answer.get(5, TimeUnit.SECONDS));
+            assertEquals(2, backend.requests.get());
+            assertEquals(0, pool.busy());
         }
     }
 
