@@ -3,15 +3,17 @@ package dev.gatewaybridge.fastcgi;
 import static dev.gatewaybridge.fastcgi.FastCgi.*;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 import dev.gatewaybridge.api.HttpStatusException;
 import dev.gatewaybridge.upstream.Backend;
+import dev.gatewaybridge.upstream.Param;
 
 /**
  * The kept-alive connections to one backend. Its size comes from the backend: the first connection asks
@@ -23,12 +25,20 @@ import dev.gatewaybridge.upstream.Backend;
 final class ConnectionPool implements FastCgiConnection.Owner, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(ConnectionPool.class.getName());
+    /**
+     * Idle this long (ns), a pooled connection is looked at for a close by the backend before it is used
+     * (php-fpm restarted, or ended an idle ondemand child). Looking costs five system calls on a blocking
+     * channel, so a connection reused sooner is not: if the backend closed it right after its last answer
+     * (php-fpm's pm.max_requests), the request fails before any output and is sent again on another one.
+     */
+    static final long LOOK_AFTER_IDLE = TimeUnit.MILLISECONDS.toNanos(100);
 
     final String name;
     private final Backend backend;
     private final FastCgiSettings settings;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
+    /** Requests waiting for a slot, longest first. */
+    private final java.util.ArrayDeque<Waiter> waiters = new java.util.ArrayDeque<>();
     private final List<FastCgiConnection> connections = new ArrayList<>();
     private int opening;
     private boolean learned;
@@ -70,50 +80,197 @@ final class ConnectionPool implements FastCgiConnection.Owner, AutoCloseable {
 
     /**
      * A connection with a request slot reserved for the caller, waiting up to {@code waitMillis} for one.
+     * {@code mustLook}: a pooled connection is looked at for a close by the backend whatever its idle time
+     * (a request that cannot be sent again if it turns out dead), else only after {@link #LOOK_AFTER_IDLE}.
+     * Callers that wait queue in arrival order, and a freed slot goes straight to the first of them; with
+     * its {@code request} already sent when the caller gave one ({@link Outgoing#take}).
      *
      * @throws IOException if connecting fails (the caller may fail over to another backend)
      * @throws HttpStatusException 503 if every connection stays busy for {@code waitMillis}
      */
-    FastCgiConnection acquire(long waitMillis) throws IOException {
+    FastCgiConnection acquire(long waitMillis, boolean mustLook) throws IOException {
+        return acquire(waitMillis, mustLook, null);
+    }
+
+    FastCgiConnection acquire(long waitMillis, boolean mustLook, Outgoing request) throws IOException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
-        lock.lock();
-        try {
-            while (true) {
+        while (true) {
+            Waiter waiter;
+            lock.lock();
+            try {
                 if (closed) {
                     throw new IOException("FastCGI application is closed");
                 }
-                FastCgiConnection free = freeConnection();
+                // No overtaking: while requests wait, every freed slot is already handed to one of them.
+                FastCgiConnection free = waiters.isEmpty() ? freeConnection(mustLook) : null;
                 if (free != null) {
-                    free.active++;
-                    free.reused = true;
-                    busy++;
+                    reserve(free);
                     return free;
                 }
                 // Until the first connection learned the backend's capacity, open no second one.
                 if ((learned || opening == 0) && connections.size() + opening < maxConnections) {
                     return openReserved();
                 }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new HttpStatusException(503, "all " + connections.size() + " connections to FastCGI backend "
-                            + name + " stayed busy for " + waitMillis + " ms; raise " + FastCgiApplication.MAX_CONNECTIONS);
+                if (deadline - System.nanoTime() <= 0) {
+                    throw allBusy(waitMillis);
                 }
-                changed.awaitNanos(left);
+                waiter = new Waiter(request);
+                waiters.addLast(waiter);
+            } finally {
+                lock.unlock();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted waiting for a FastCGI connection to " + name);
+            FastCgiConnection handed = await(waiter, deadline, waitMillis);
+            if (handed != null && (!mustLook || handed.stillOpen(true))) {
+                return handed;
+            }
+            // Asked to try again (a connection closed or opened), or handed one the backend had closed.
+        }
+    }
+
+    /**
+     * A request whose records are all in memory (BEGIN_REQUEST, PARAMS, its whole small body), so the
+     * thread that frees a connection can send it before it wakes its waiting owner: the backend starts on
+     * it during that wake-up (often its answer is in by then, and the owner's first read does not block).
+     */
+    static final class Outgoing {
+        final int role;
+        final boolean keepConn;
+        final List<Param> params;
+        final byte[] body;
+        final PrintWriter errors;
+        private Exchange sent;
+        private Exception failed;
+
+        Outgoing(int role, boolean keepConn, List<Param> params, byte[] body, PrintWriter errors) {
+            this.role = role;
+            this.keepConn = keepConn;
+            this.params = params;
+            this.body = body;
+            this.errors = errors;
+        }
+
+        /** Sends it on {@code c} (the releasing thread); a failure is kept for the owner. */
+        void sendOn(FastCgiConnection c) {
+            try {
+                sent = c.begin(role, keepConn, params, body, errors);
+            } catch (IOException | RuntimeException e) {
+                failed = e;
+            }
+        }
+
+        /**
+         * After {@link #acquire}: the exchange if the pool sent the request, null if the caller must; and
+         * forgets both (a retry starts afresh).
+         *
+         * @throws IOException the failure of sending it (the connection is closed)
+         */
+        Exchange take() throws IOException {
+            Exchange e = sent;
+            Exception f = failed;
+            sent = null;
+            failed = null;
+            if (f instanceof IOException io) {
+                throw io;
+            }
+            if (f != null) {
+                throw (RuntimeException) f;
+            }
+            return e;
+        }
+    }
+
+    /** A request thread queued for a slot; the pool hands it a connection, or asks it to try again. */
+    private static final class Waiter {
+        final Thread thread = Thread.currentThread();
+        final Outgoing request;
+        /** The connection handed over, its slot reserved (set under the pool's lock). */
+        volatile FastCgiConnection handed;
+        /** Woken to run {@link #acquire}'s checks again (set under the pool's lock, the waiter dequeued). */
+        volatile boolean retry;
+        /** Handed (its request sent, if any) or retry: the waiter may go on. Publishes the request's fields. */
+        volatile boolean done;
+
+        Waiter(Outgoing request) {
+            this.request = request;
+        }
+    }
+
+    /**
+     * Parks until {@code waiter} is handed a connection (returned) or asked to try again (null).
+     *
+     * @throws HttpStatusException 503 at the deadline, the waiter dequeued
+     */
+    private FastCgiConnection await(Waiter waiter, long deadline, long waitMillis) throws IOException {
+        boolean interrupted = false;
+        long left;
+        while (!waiter.done && !interrupted && (left = deadline - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(this, left);
+            interrupted = Thread.interrupted();
+        }
+        lock.lock();
+        try {
+            if (waiter.handed == null && !waiter.retry) { // not handed anything meanwhile: leave the queue
+                waiters.remove(waiter);
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted waiting for a FastCGI connection to " + name);
+                }
+                throw allBusy(waitMillis);
+            }
         } finally {
             lock.unlock();
+        }
+        while (!waiter.done) { // handed, and the releasing thread is still sending its request: a moment
+            LockSupport.park(this);
+            interrupted |= Thread.interrupted();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt(); // handed a connection all the same: the caller goes on with it
+        }
+        return waiter.handed;
+    }
+
+    private HttpStatusException allBusy(long waitMillis) {
+        return new HttpStatusException(503, "all " + connections.size() + " connections to FastCGI backend "
+                + name + " stayed busy for " + waitMillis + " ms; raise " + FastCgiApplication.MAX_CONNECTIONS);
+    }
+
+    /** Takes a request slot of {@code c} for a caller (with the lock held). */
+    private void reserve(FastCgiConnection c) {
+        c.active++;
+        c.reused = true;
+        busy++;
+    }
+
+    /** Whether {@code c} can take one more request now. */
+    private boolean hasFreeSlot(FastCgiConnection c) {
+        return c.isUsable() && c.active < requestsPerConnection && c.exchanges() < requestsPerConnection;
+    }
+
+    /** The first waiter, dequeued and asked to try again (with the lock held); null if none waits. */
+    private Waiter retryFirst() {
+        Waiter w = waiters.pollFirst();
+        if (w != null) {
+            w.retry = true;
+            w.done = true;
+        }
+        return w;
+    }
+
+    /** Every waiter asked to try again (with the lock held): the pool's room or state changed. */
+    private void retryAll() {
+        for (Waiter w; (w = retryFirst()) != null; ) {
+            LockSupport.unpark(w.thread);
         }
     }
 
     /** The most recently used open connection with a free request slot (few hot connections, idle ones expire). */
-    private FastCgiConnection freeConnection() {
+    private FastCgiConnection freeConnection(boolean mustLook) {
+        long now = System.nanoTime();
         for (int i = connections.size() - 1; i >= 0; i--) {
             FastCgiConnection c = connections.get(i);
-            if (c.isUsable() && c.active < requestsPerConnection && c.exchanges() < requestsPerConnection
-                    && c.stillOpen()) { // a closed one leaves the list (from index i: the loop goes down)
+            if (hasFreeSlot(c) && c.stillOpen(mustLook || now - c.idleSince > LOOK_AFTER_IDLE)) {
+                // (a closed one leaves the list from index i: the loop goes down)
                 connections.remove(i);
                 connections.add(c);
                 return c;
@@ -134,7 +291,7 @@ final class ConnectionPool implements FastCgiConnection.Owner, AutoCloseable {
                 }
                 // Not multiplexed: the request thread reads its own answer (no hand-off per response).
                 connection = FastCgiConnection.open(backend.address(), settings.connectMillis(), this,
-                        requestsPerConnection == 1, settings.readMillis());
+                        requestsPerConnection == 1);
             } finally {
                 lock.lock();
             }
@@ -151,7 +308,7 @@ final class ConnectionPool implements FastCgiConnection.Owner, AutoCloseable {
             throw e;
         } finally {
             opening--;
-            changed.signalAll();
+            retryAll(); // learned the capacity (more may open), or failed (one of them may open instead)
         }
     }
 
@@ -192,9 +349,13 @@ final class ConnectionPool implements FastCgiConnection.Owner, AutoCloseable {
         }
     }
 
-    /** A request slot freed (FCGI_END_REQUEST) or the connection closed. */
+    /**
+     * A request slot freed (FCGI_END_REQUEST): handed straight to the longest waiter, which needs no lock
+     * and finds no newcomer ahead of it. Or the connection closed: the first waiter may open another.
+     */
     @Override
     public void released(FastCgiConnection connection) {
+        Waiter next = null;
         lock.lock();
         try {
             if (connection.active > 0) {
@@ -205,35 +366,63 @@ final class ConnectionPool implements FastCgiConnection.Owner, AutoCloseable {
             if (!connection.isOpen()) {
                 busy -= connection.active;
                 connection.active = 0;
-                connections.remove(connection);
-                changed.signalAll();
-            } else {
-                changed.signal(); // one slot: one waiter, not a herd of them racing for it
+                if (connections.remove(connection)) {
+                    next = retryFirst();
+                }
+            } else if (!waiters.isEmpty() && hasFreeSlot(connection)) {
+                next = waiters.pollFirst();
+                reserve(connection);
+                connections.remove(connection); // most recently used last, as freeConnection keeps them
+                connections.add(connection);
+                next.handed = connection;
             }
+        } finally {
+            lock.unlock();
+        }
+        if (next != null) {
+            if (next.handed != null && next.request != null && connection.inline) {
+                // Not a multiplexed connection's reader thread: it must not block on a write.
+                next.request.sendOn(connection);
+            }
+            next.done = true;
+            LockSupport.unpark(next.thread);
+        }
+    }
+
+    /** Requests queued for a connection (tests). */
+    int waiting() {
+        lock.lock();
+        try {
+            return waiters.size();
         } finally {
             lock.unlock();
         }
     }
 
     /**
-     * Periodic upkeep: closes connections idle longer than the idle timeout, and those with a request past
-     * its total timeout or aborted and still without FCGI_END_REQUEST after the read timeout.
+     * Periodic upkeep: closes connections idle longer than the idle timeout, and times out those
+     * {@link FastCgiConnection#expired} names (a read or write blocked past the read timeout, a request past
+     * its total timeout, an aborted one without FCGI_END_REQUEST after the read timeout).
      */
     void sweep() {
         long now = System.nanoTime();
-        List<FastCgiConnection> expired = new ArrayList<>();
+        List<FastCgiConnection> idle = new ArrayList<>();
+        Map<FastCgiConnection, String> expired = new java.util.HashMap<>();
         lock.lock();
         try {
             for (FastCgiConnection c : connections) {
-                boolean idle = c.active == 0 && now - c.idleSince > settings.idleTimeout().toNanos();
-                if (idle || c.expired(now, settings.readMillis())) {
-                    expired.add(c);
+                String why = c.expired(now, settings.readMillis());
+                if (why != null) {
+                    expired.put(c, why);
+                } else if (c.active == 0 && now - c.idleSince > settings.idleTimeout().toNanos()) {
+                    idle.add(c);
                 }
             }
         } finally {
             lock.unlock();
         }
-        expired.forEach(FastCgiConnection::close);
+        idle.forEach(FastCgiConnection::close);
+        expired.forEach(FastCgiConnection::timeOut); // outside the lock: a close waits for a blocked read to end
     }
 
     @Override
@@ -243,7 +432,7 @@ final class ConnectionPool implements FastCgiConnection.Owner, AutoCloseable {
         try {
             closed = true;
             all = new ArrayList<>(connections);
-            changed.signalAll();
+            retryAll();
         } finally {
             lock.unlock();
         }

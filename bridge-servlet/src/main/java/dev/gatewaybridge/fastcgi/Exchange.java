@@ -171,15 +171,18 @@ final class Exchange {
         throw (RuntimeException) cause;
     }
 
-    /** Inline: reads the connection in this thread until an event is there, or the timeout passes. */
+    /**
+     * Inline: reads the connection in this thread until an event is there; null if the timeout passed first.
+     * A read that stays silent is ended by the pool's sweep (the channel closed: a {@link Failure} event).
+     */
     private Event pumpNext(long timeoutMillis) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         Event event;
         while ((event = events.poll()) == null) {
-            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            if (left <= 0 || !connection.pump(left)) {
-                return events.poll();
+            if (deadline - System.nanoTime() <= 0) {
+                return null; // bytes trickled in, but no whole record within the timeout
             }
+            connection.pump();
         }
         return event;
     }

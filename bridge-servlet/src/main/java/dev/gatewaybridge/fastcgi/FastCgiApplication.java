@@ -109,9 +109,12 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
             return t;
         });
         this.upkeep = executor;
-        // One sweep for every timer (idle connections, total timeouts): a timer per request would cost a
+        // One sweep for every timer (idle connections, read and total timeouts): a timer per request would cost a
         // lock and a wake-up of this thread on every request. The total timeout holds to within a quarter.
-        long shortest = Math.min(settings.idleTimeout().toMillis() / 2, settings.timeouts().total().toMillis() / 4);
+        // The read timeout too: reads and writes block, and the sweep ends those stalled past it (within a
+        // quarter of it, at most 1 s).
+        long shortest = Math.min(Math.min(settings.idleTimeout().toMillis() / 2, settings.readMillis() / 4),
+                settings.timeouts().total().toMillis() / 4);
         long every = Math.max(50, Math.min(1000, shortest));
         upkeep.scheduleWithFixedDelay(() -> pools.values().forEach(ConnectionPool::sweep), every, every,
                 TimeUnit.MILLISECONDS);
@@ -168,8 +171,13 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
                 return response;
             } catch (IOException e) {
                 response.finish();
-                response.lease.failed(); // passive health, as nginx counts an error reading the response
-                if (attempt >= MAX_ATTEMPTS || !response.retryable() || !body.replayable()) {
+                boolean stale = response.retryable() && body.replayable();
+                if (!stale) {
+                    // Passive health, as nginx counts an error reading the response; not a pooled connection
+                    // that died before any output (the backend closed it while idle: it says nothing of health).
+                    response.lease.failed();
+                }
+                if (attempt >= MAX_ATTEMPTS || !stale) {
                     throw new BackendUnavailableException(e.getMessage(), e);
                 }
             } catch (RuntimeException e) {
@@ -184,13 +192,19 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
      * health), takes a pooled connection to it and sends BEGIN_REQUEST, PARAMS and the body.
      */
     private Response send(List<Param> p, RequestBody body, PrintWriter errors, long deadline) throws IOException {
+        // A request all in memory may be sent by the thread that frees a connection for it (ConnectionPool).
+        ConnectionPool.Outgoing outgoing = body.replayable()
+                ? new ConnectionPool.Outgoing(role, settings.keepConn(), p, body.bytes, errors) : null;
         BackendSet.Lease<FastCgiConnection> lease = settings.backends()
-                .acquire(b -> pools.get(b).acquire(settings.connectMillis()));
+                .acquire(b -> pools.get(b).acquire(settings.connectMillis(), outgoing == null, outgoing));
         FastCgiConnection connection = lease.value();
         boolean reused = connection.reused;
         Response response = null;
         try {
-            Exchange exchange = connection.begin(role, settings.keepConn(), p, body.bytes, errors);
+            Exchange exchange = outgoing != null ? outgoing.take() : null;
+            if (exchange == null) {
+                exchange = connection.begin(role, settings.keepConn(), p, body.bytes, errors);
+            }
             response = new Response(lease, exchange, reused, deadline); // its deadline also bounds the upload
             if (!body.replayable()) {
                 body.send(connection, exchange);

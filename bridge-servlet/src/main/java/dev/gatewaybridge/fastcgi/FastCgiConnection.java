@@ -24,13 +24,15 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 
 import dev.gatewaybridge.upstream.BackendAddress;
+import dev.gatewaybridge.upstream.BackendTimeoutException;
 import dev.gatewaybridge.upstream.Param;
 
 /**
  * One transport connection to a FastCGI backend (TCP or a Unix domain socket) carrying one request at a time,
- * or several when the backend multiplexes (FCGI_MPXS_CONNS). A reader thread parses every record as it
- * arrives and hands it to the request's {@link Exchange}; so a connection the backend closes while idle is
- * noticed at once, not when the next request is written into it.
+ * or several when the backend multiplexes (FCGI_MPXS_CONNS). One request at a time: the request thread reads
+ * its own answer ({@link #inline}). Multiplexed: a reader thread parses every record as it arrives and hands
+ * it to the request's {@link Exchange}. The channel blocks; its owner's periodic sweep closes it when a read
+ * or write stalls past the read timeout or a request passes its total timeout ({@link #expired}).
  */
 final class FastCgiConnection implements RecordListener, AutoCloseable {
 
@@ -53,13 +55,17 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
     private final Thread reader;
     /**
      * One request at a time, read by the request thread itself: no hand-off between threads per response.
-     * The channel is then non-blocking, every wait bounded on a selector; an idle connection is checked
-     * for a close by the backend when taken from the pool ({@link #stillOpen()}).
+     * Reads and writes block (one system call each: no selector, no read that finds nothing first); the
+     * pool's sweep bounds them by closing the channel ({@link #expired}), which ends a blocked read or write.
      */
     final boolean inline;
-    private final long stallMillis;
-    private Selector selector;
     private final ByteBuffer readBuffer;
+    /** When a read of the inline request thread, or any write, blocked ({@link System#nanoTime()}); 0: none. */
+    private volatile long blockedSince;
+    /** Whether that blocked call is a write (set before {@link #blockedSince}, which publishes it). */
+    private boolean blockedWriting;
+    /** Why the sweep closed this connection (a timeout: 504 for its requests); null while it did not. */
+    private volatile String timedOut;
     private boolean releasePending;
     private final java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean closed;
@@ -71,12 +77,11 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
     long idleSince = System.nanoTime();
     boolean reused;
 
-    private FastCgiConnection(String backend, SocketChannel channel, Owner owner, boolean inline, long stallMillis) {
+    private FastCgiConnection(String backend, SocketChannel channel, Owner owner, boolean inline) {
         this.backend = backend;
         this.channel = channel;
         this.owner = owner;
         this.inline = inline;
-        this.stallMillis = stallMillis;
         this.writer = new RecordWriter(new BufferedOutputStream(channelOutput(), 16 * 1024));
         this.readBuffer = inline ? ByteBuffer.allocate(64 * 1024) : null;
         this.reader = inline ? null : new Thread(this::readLoop, "fastcgi-reader " + backend);
@@ -87,24 +92,24 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
 
     /** Connects to {@code address} within {@code timeoutMillis} and starts the reader thread. */
     static FastCgiConnection open(BackendAddress address, long timeoutMillis, Owner owner) throws IOException {
-        return open(address, timeoutMillis, owner, false, 0);
+        return open(address, timeoutMillis, owner, false);
     }
 
     /**
      * Connects to {@code address} within {@code timeoutMillis}; {@code inline}: read by the request thread,
-     * each read or write stall bounded by {@code stallMillis}; else with a reader thread.
+     * else with a reader thread. Either way the channel blocks, and the owner's sweep bounds each stall.
      */
-    static FastCgiConnection open(BackendAddress address, long timeoutMillis, Owner owner, boolean inline,
-            long stallMillis) throws IOException {
+    static FastCgiConnection open(BackendAddress address, long timeoutMillis, Owner owner, boolean inline)
+            throws IOException {
         SocketChannel channel = address.openChannel();
         try {
             connect(channel, address, timeoutMillis);
-            channel.configureBlocking(!inline);
+            channel.configureBlocking(true);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
         }
-        FastCgiConnection connection = new FastCgiConnection(address.toString(), channel, owner, inline, stallMillis);
+        FastCgiConnection connection = new FastCgiConnection(address.toString(), channel, owner, inline);
         if (connection.reader != null) {
             connection.reader.start();
         }
@@ -199,7 +204,7 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
             // Nobody reads this connection once its request is given up: send the abort, then close it.
             try {
                 write(() -> writer.abortRequest(exchange.requestId));
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 // closing anyway
             }
             close();
@@ -212,7 +217,7 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
         }
         try {
             write(() -> writer.abortRequest(exchange.requestId));
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             close();
         }
     }
@@ -236,7 +241,12 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
         void run() throws IOException;
     }
 
-    /** One group of records, never interleaved with another request's records mid-record. */
+    /**
+     * One group of records, never interleaved with another request's records mid-record.
+     *
+     * @throws BackendTimeoutException if the sweep closed the connection: a write stalled past the read
+     *                                 timeout, or the request passed its total timeout
+     */
     private void write(WriteStep step) throws IOException {
         writeLock.lock();
         try {
@@ -247,6 +257,10 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
             writer.flush();
         } catch (IOException e) {
             close();
+            String why = timedOut;
+            if (why != null) {
+                throw new BackendTimeoutException(why, e);
+            }
             throw e;
         } finally {
             writeLock.unlock();
@@ -296,6 +310,10 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
     }
 
     private Exception describe(Exception e) {
+        String why = timedOut;
+        if (why != null) {
+            return new BackendTimeoutException(why, e);
+        }
         if (e instanceof FastCgiProtocolException) {
             return new FastCgiProtocolException("FastCGI backend " + backend + ": " + e.getMessage());
         }
@@ -376,36 +394,28 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
         }
         closed = true;
         try {
-            channel.close();
+            channel.close(); // a read or write blocked in another thread ends with AsynchronousCloseException
         } catch (IOException e) {
             // closing: nothing to tell anyone
-        }
-        Selector s = selector;
-        if (s != null) {
-            s.wakeup();
-            try {
-                s.close();
-            } catch (IOException e) {
-                // closing
-            }
         }
     }
 
     // ---- inline reading (request thread) ----
 
     /**
-     * Reads what the backend sent, waiting up to {@code timeoutMillis}, and parses it (events land in the
-     * exchange). False if nothing came in time. A close or a protocol fault fails the exchange.
+     * Reads what the backend sent, blocking, and parses it (events land in the exchange). The read timeout is
+     * the sweep's: past it the channel is closed under the read. A close or a protocol fault fails the exchange.
      */
-    boolean pump(long timeoutMillis) {
+    void pump() {
         try {
             readBuffer.clear();
-            int n = channel.read(readBuffer);
-            if (n == 0) {
-                if (!await(SelectionKey.OP_READ, timeoutMillis)) {
-                    return false;
-                }
+            int n;
+            blockedWriting = false;
+            blockedSince = System.nanoTime();
+            try {
                 n = channel.read(readBuffer);
+            } finally {
+                blockedSince = 0;
             }
             if (n < 0) {
                 parser.finish();
@@ -420,24 +430,26 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
                 owner.released(this);
             }
         }
-        return true;
     }
 
     /**
      * For an idle inline connection taken from the pool: false if the backend closed it (or sent bytes no
-     * request asked for), and then it is closed.
+     * request asked for), and then it is closed. Looks only when {@code look}: a blocking channel cannot
+     * peek, so this costs switching it to non-blocking and back (five system calls).
      */
-    boolean stillOpen() {
+    boolean stillOpen(boolean look) {
         if (closed) {
             return false;
         }
-        if (!inline) {
+        if (!inline || !look) {
             return true;
         }
         try {
             readBuffer.clear();
+            channel.configureBlocking(false);
             int n = channel.read(readBuffer);
             if (n == 0) {
+                channel.configureBlocking(true);
                 return true;
             }
             if (n > 0) {
@@ -451,43 +463,37 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
         return false;
     }
 
-    /** Waits until the channel is ready for {@code op}, at most {@code millis}; false on timeout. */
-    private boolean await(int op, long millis) throws IOException {
-        if (selector == null) {
-            selector = Selector.open();
-        }
-        SelectionKey key = channel.keyFor(selector);
-        if (key == null) {
-            key = channel.register(selector, op);
-        } else {
-            key.interestOps(op);
-        }
-        if (closed) {
-            throw new IOException("FastCGI connection to " + backend + " is closed");
-        }
-        int ready = selector.select(Math.max(1, millis));
-        selector.selectedKeys().clear();
-        if (closed) {
-            throw new IOException("FastCGI connection to " + backend + " is closed");
-        }
-        return ready > 0;
-    }
-
     /**
-     * Whether a request is past its total timeout without FCGI_END_REQUEST, or was aborted more than
-     * {@code readTimeoutMillis} ago and still has none: the upkeep sweep then closes the connection, which
-     * also ends a write blocked on a backend that stopped reading (a write has no timeout of its own).
+     * Why the upkeep sweep must close this connection, or null: a read of the inline request thread or a
+     * write blocked longer than the read timeout (a blocking channel has no timeout of its own), a request
+     * past its total timeout without FCGI_END_REQUEST, or one aborted more than the read timeout ago that
+     * still has none.
      */
-    boolean expired(long now, long readTimeoutMillis) {
+    String expired(long now, long readTimeoutMillis) {
+        long readTimeout = TimeUnit.MILLISECONDS.toNanos(readTimeoutMillis);
+        long blocked = blockedSince;
+        if (blocked != 0 && now - blocked > readTimeout) {
+            return blockedWriting ? "FastCGI backend " + backend + " took no request bytes for " + readTimeoutMillis
+                    + " ms" : "FastCGI backend " + backend + " sent nothing for " + readTimeoutMillis + " ms";
+        }
         for (Exchange e : exchanges.values()) {
             long aborted = e.abortedAt;
             long deadline = e.deadline;
-            if (aborted != 0 && now - aborted > TimeUnit.MILLISECONDS.toNanos(readTimeoutMillis)
-                    || deadline != 0 && now - deadline > 0 && !e.ended()) {
-                return true;
+            if (aborted != 0 && now - aborted > readTimeout) {
+                return "FastCGI backend " + backend + " did not end an aborted request within " + readTimeoutMillis
+                        + " ms";
+            }
+            if (deadline != 0 && now - deadline > 0 && !e.ended()) {
+                return "FastCGI backend " + backend + " did not finish within the total timeout";
             }
         }
-        return false;
+        return null;
+    }
+
+    /** The sweep closes the connection for {@code why} (from {@link #expired}): its requests fail with a 504. */
+    void timeOut(String why) {
+        timedOut = why;
+        close();
     }
 
     /** Waits for the reader thread to end (tests, shutdown). */
@@ -498,8 +504,8 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
     }
 
     /**
-     * Writes go straight to the channel (Channels.newOutputStream would share a lock with reads, JDK < 21); on
-     * a non-blocking channel each stall is bounded by the stall timeout.
+     * Writes go straight to the channel (Channels.newOutputStream would share a lock with reads, JDK < 21); a
+     * write that blocks longer than the read timeout is ended by the sweep ({@link #expired}).
      */
     private OutputStream channelOutput() {
         return new OutputStream() {
@@ -511,11 +517,14 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
                 ByteBuffer buffer = ByteBuffer.wrap(b, off, len);
-                while (buffer.hasRemaining()) {
-                    if (channel.write(buffer) == 0 && !await(SelectionKey.OP_WRITE, stallMillis)) {
-                        throw new SocketTimeoutException("FastCGI backend " + backend + " took no request bytes for "
-                                + stallMillis + " ms");
+                blockedWriting = true;
+                blockedSince = System.nanoTime();
+                try {
+                    while (buffer.hasRemaining()) {
+                        channel.write(buffer);
                     }
+                } finally {
+                    blockedSince = 0;
                 }
             }
         };

@@ -28,6 +28,7 @@ import dev.gatewaybridge.api.HttpStatusException;
 import dev.gatewaybridge.cgi.BadGatewayException;
 import dev.gatewaybridge.test.Peers;
 import dev.gatewaybridge.upstream.BackendUnavailableException;
+import dev.gatewaybridge.upstream.Param;
 
 /** Pooling, multiplexing, balancing and every fault, against the in-test FastCGI server. */
 class FastCgiBackendTest {
@@ -146,6 +147,203 @@ class FastCgiBackendTest {
             long took = System.nanoTime() - start;
             assertTrue(took >= TimeUnit.MILLISECONDS.toNanos(700) && took < TimeUnit.SECONDS.toNanos(5),
                     took / 1_000_000 + " ms: " + e);
+        }
+    }
+
+    @Test
+    void readTimeoutOfABlockingReadIs504WithinAQuarterOfIt() throws Exception {
+        // The request thread blocks in read(); only the sweep (every quarter of the read timeout) can end it,
+        // by closing the channel, and that must surface as a timeout (504), not as a failed backend (502).
+        try (TestBackend backend = new TestBackend(Map.of(), true, (r, out) -> {
+            for (int i = 0; i < 300 && !out.aborted; i++) {
+                Thread.sleep(10);
+            }
+        }); FastCgiApplication fcgi = app(backend.backend()).readTimeout(Duration.ofMillis(400)).build()) {
+            long start = System.nanoTime();
+            HttpStatusException e = assertThrows(HttpStatusException.class, () -> Call.of("GET", "/").run(fcgi));
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertEquals(504, e.status(), e.getMessage());
+            assertTrue(e.getMessage().contains("sent nothing for 400 ms"), e.getMessage());
+            assertTrue(millis >= 400 && millis < 400 + 100 + 700, "took " + millis + " ms");
+            assertEquals(0, fcgi.pools().get(0).size(), "the timed-out connection is closed, not pooled");
+        }
+    }
+
+    @Test
+    void anUploadTheBackendStoppedReadingIs504AfterTheReadTimeout() throws Exception {
+        // A backend that accepts and never reads: the blocking write stalls once the socket buffers are full,
+        // and the sweep ends it after the read timeout (as nginx's fastcgi_send_timeout) with a 504.
+        try (ServerSocket mute = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+             FastCgiApplication fcgi = app("127.0.0.1:" + mute.getLocalPort()).connectTimeout(Duration.ofMillis(300))
+                     .readTimeout(Duration.ofMillis(500)).build()) {
+            long start = System.nanoTime();
+            HttpStatusException e = assertThrows(HttpStatusException.class,
+                    () -> Call.of("POST", "/").body("application/octet-stream", new byte[32 << 20]).run(fcgi));
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertEquals(504, e.status(), e.getMessage());
+            assertTrue(e.getMessage().contains("took no request bytes for 500 ms"), e.getMessage());
+            assertTrue(millis >= 500 && millis < 4000, "took " + millis + " ms");
+        }
+    }
+
+    @Test
+    void aBackendThatClosesKeptAliveConnectionsIsNeitherMarkedDownNorFailsARequest() throws Exception {
+        // As php-fpm with pm.max_requests: the connection closes right after an answer. Reused at once, it is
+        // not looked at first (that costs system calls on every request): the request fails before any output
+        // and goes again on another connection, and that says nothing against the backend's health.
+        try (TestBackend closer = new TestBackend((r, out) -> {
+            out.stdout(OK + "closer").end();
+            out.raw.close();
+        }); TestBackend steady = new TestBackend((r, out) -> out.stdout(OK + "steady").end());
+             FastCgiApplication fcgi = app(closer.backend(), steady.backend()).maxFails(1)
+                     .failTimeout(Duration.ofMinutes(1)).build()) {
+            for (int i = 0; i < 12; i++) {
+                String text = Call.of("GET", "/").run(fcgi).text();
+                assertTrue(text.equals("closer") || text.equals("steady"), text);
+            }
+            assertTrue(closer.requests.get() >= 4, "closer served " + closer.requests.get() + " of 12: marked down");
+        }
+    }
+
+    @Test
+    void aConnectionClosedWhileIdleIsDroppedBeforeAnUploadThatCannotBeSentAgain() throws Exception {
+        // A body over the replay limit streams from the client once: the pooled connection must be looked at
+        // before it is used, however briefly it was idle.
+        try (TestBackend closer = new TestBackend((r, out) -> {
+            out.stdout(OK + r.stdin().length).end();
+            out.raw.close();
+        }); FastCgiApplication fcgi = app(closer.backend()).build()) {
+            byte[] big = new byte[FastCgiApplication.REPLAYABLE_BODY + 1];
+            for (int i = 0; i < 5; i++) {
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (closer.openConnections() > 0 && System.nanoTime() < end) {
+                    Thread.sleep(1); // closed by the backend, however briefly idle (a close in flight: no test)
+                }
+                assertEquals("" + big.length, Call.of("POST", "/").body("application/octet-stream", big).run(fcgi)
+                        .text(), "request " + i);
+            }
+            Thread.sleep(2 * TimeUnit.NANOSECONDS.toMillis(ConnectionPool.LOOK_AFTER_IDLE));
+            assertEquals("0", Call.of("GET", "/").run(fcgi).text(), "idle past the look-after time, then a GET");
+        }
+    }
+
+    @Test
+    void aFreedConnectionGoesToTheLongestWaiterNotToANewcomer() throws Exception {
+        try (TestBackend backend = new TestBackend(Map.of(FCGI_MAX_CONNS, "1"), false, (r, out) -> out.stdout(OK).end());
+             FastCgiApplication fcgi = app(backend.backend()).build()) {
+            Call.of("GET", "/").run(fcgi); // learns the size (1) and pools the connection
+            ConnectionPool pool = fcgi.pools().get(0);
+            FastCgiConnection held = pool.acquire(1000, false);
+            List<Integer> order = new CopyOnWriteArrayList<>();
+            List<Thread> waiters = new ArrayList<>();
+            java.util.concurrent.CountDownLatch checked = new java.util.concurrent.CountDownLatch(1);
+            for (int i = 1; i <= 3; i++) {
+                int n = i;
+                Thread t = new Thread(() -> {
+                    try {
+                        FastCgiConnection c = pool.acquire(5000, false);
+                        order.add(n);
+                        assertSame(held, c, "the one connection, handed on");
+                        checked.await(); // hold it until the newcomer was turned away
+                        pool.released(c);
+                    } catch (IOException | InterruptedException e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+                t.start();
+                waiters.add(t);
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (pool.waiting() < n && System.nanoTime() < end) {
+                    Thread.sleep(1);
+                }
+                assertEquals(n, pool.waiting(), "waiter " + n + " queued");
+            }
+            pool.released(held);
+            // The slot went to waiter 1 at once: a newcomer that will not wait finds none, even before it runs.
+            HttpStatusException e = assertThrows(HttpStatusException.class, () -> pool.acquire(0, false));
+            assertEquals(503, e.status(), e.getMessage());
+            checked.countDown();
+            for (Thread t : waiters) {
+                t.join(5000);
+            }
+            assertEquals(List.of(1, 2, 3), order, "served in arrival order");
+            assertEquals(0, pool.busy());
+            assertEquals(0, pool.waiting());
+            assertEquals(1, pool.size());
+        }
+    }
+
+    @Test
+    void theThreadThatFreesAConnectionSendsTheWaitersRequestOnIt() throws Exception {
+        try (TestBackend backend = new TestBackend(Map.of(FCGI_MAX_CONNS, "1"), false,
+                (r, out) -> out.stdout(OK + r.params().get("QUERY_STRING")).end());
+             FastCgiApplication fcgi = app(backend.backend()).build()) {
+            Call.of("GET", "/").run(fcgi);
+            ConnectionPool pool = fcgi.pools().get(0);
+            FastCgiConnection held = pool.acquire(1000, false);
+            List<Param> params = List.of(new Param("QUERY_STRING", "waiter"), new Param("REQUEST_METHOD", "GET"));
+            ConnectionPool.Outgoing request = new ConnectionPool.Outgoing(FCGI_RESPONDER, true, params, new byte[0], null);
+            Future<String> answer = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r);
+                t.setDaemon(true);
+                return t;
+            }).submit(() -> {
+                FastCgiConnection c = pool.acquire(5000, false, request);
+                Exchange sent = request.take();
+                assertNotNull(sent, "sent by the releasing thread");
+                return new String(sent.stdoutStream(5000, Long.MAX_VALUE, c).readAllBytes(), StandardCharsets.UTF_8);
+            });
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (pool.waiting() < 1 && System.nanoTime() < end) {
+                Thread.sleep(1);
+            }
+            pool.released(held);
+            assertEquals(OK + "waiter", answer.get(5, TimeUnit.SECONDS));
+            assertEquals(2, backend.requests.get());
+            assertEquals(0, pool.busy());
+        }
+    }
+
+    @Test
+    void waitersThatTimeOutWhileSlotsAreHandedOnLoseNoConnection() throws Exception {
+        // 8 threads on 1 connection, each willing to wait 30 ms: some get 503, racing the hand-over of the
+        // connection to them; none may take it with it. Afterwards the pool is whole and answers at once.
+        try (TestBackend backend = new TestBackend(Map.of(FCGI_MAX_CONNS, "1"), false, (r, out) -> {
+            Thread.sleep(2);
+            out.stdout(OK + "ok").end();
+        }); FastCgiApplication fcgi = app(backend.backend()).connectTimeout(Duration.ofMillis(30)).build()) {
+            Call.of("GET", "/").run(fcgi);
+            ExecutorService threads = Executors.newFixedThreadPool(8);
+            List<Future<int[]>> results = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                results.add(threads.submit(() -> {
+                    int[] counts = new int[2];
+                    for (int i = 0; i < 40; i++) {
+                        try {
+                            assertEquals("ok", Call.of("GET", "/").run(fcgi).text());
+                            counts[0]++;
+                        } catch (HttpStatusException e) {
+                            assertEquals(503, e.status(), e.getMessage());
+                            counts[1]++;
+                        }
+                    }
+                    return counts;
+                }));
+            }
+            int ok = 0;
+            int busy = 0;
+            for (Future<int[]> f : results) {
+                ok += f.get(60, TimeUnit.SECONDS)[0];
+                busy += f.get()[1];
+            }
+            threads.shutdown();
+            assertEquals(320, ok + busy);
+            assertTrue(ok > 0 && busy > 0, ok + " served, " + busy + " timed out: no race exercised");
+            ConnectionPool pool = fcgi.pools().get(0);
+            assertEquals(0, pool.busy());
+            assertEquals(0, pool.waiting());
+            assertEquals(1, pool.size());
+            assertEquals("ok", Call.of("GET", "/").run(fcgi).text());
         }
     }
 
