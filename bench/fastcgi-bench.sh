@@ -5,6 +5,7 @@
 # Ratios are against nginx measured in the same run. Usage: bench/fastcgi-bench.sh [seconds] [connections]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/php-fpm.sh
 SECONDS_PER_RUN=${1:-10}
 CONNS=${2:-16}
 CHILDREN=4
@@ -41,20 +42,7 @@ printf '#!/usr/bin/php-cgi\n<?php echo "Hello, world\\n";\n' > "$WORK/cgi/hello.
 chmod +x "$WORK/cgi/hello.php"
 
 # php-fpm: pm static, $CHILDREN children.
-FPM=$(free_port)
-cat > "$WORK/fpm.conf" <<CONF
-[global]
-error_log = $WORK/fpm.log
-daemonize = no
-[www]
-listen = 127.0.0.1:$FPM
-listen.backlog = 512
-pm = static
-pm.max_children = $CHILDREN
-CONF
-ROOTFLAG=(); [ "$(id -u)" = 0 ] && ROOTFLAG=(-R)
-/usr/sbin/php-fpm8.2 -F -n -y "$WORK/fpm.conf" -p "$WORK" "${ROOTFLAG[@]}" > "$WORK/fpm.out" 2>&1 & PIDS+=($!)
-wait_port "$FPM"
+start_php_fpm "$WORK" "$CHILDREN"
 
 # fcgiwrap for the CGI comparison (php-cgi forked per request).
 # TCP, not a Unix socket: nginx's workers run as another user than this script.

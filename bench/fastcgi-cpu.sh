@@ -11,6 +11,7 @@
 # Compile first (bridge-servlet/target/classes is used as it is): mvn -o -q -pl bridge-servlet compile
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/php-fpm.sh
 SECONDS_PER_RUN=${1:-10}
 CONNS=${2:-16}
 CHILDREN=4
@@ -28,20 +29,7 @@ switches() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ {n 
 
 mkdir -p "$WORK/www"
 printf '<?php echo "Hello, world\\n";\n' > "$WORK/www/hello.php"
-FPM=$(free_port)
-cat > "$WORK/fpm.conf" <<CONF
-[global]
-error_log = $WORK/fpm.log
-daemonize = no
-[www]
-listen = 127.0.0.1:$FPM
-listen.backlog = 512
-pm = static
-pm.max_children = $CHILDREN
-CONF
-ROOTFLAG=(); [ "$(id -u)" = 0 ] && ROOTFLAG=(-R)
-/usr/sbin/php-fpm8.2 -F -n -y "$WORK/fpm.conf" -p "$WORK" "${ROOTFLAG[@]}" > "$WORK/fpm.out" 2>&1 & PIDS+=($!)
-wait_port "$FPM"
+start_php_fpm "$WORK" "$CHILDREN"
 
 CP_FILE=${CP_FILE:-$WORK/cp.txt}
 [ -s "$CP_FILE" ] || mvn -B -ntp -q -o -f bench/fastcgi/pom.xml dependency:build-classpath -Dmdep.outputFile="$CP_FILE"
