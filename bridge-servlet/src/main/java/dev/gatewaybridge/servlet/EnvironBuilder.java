@@ -81,7 +81,6 @@ final class EnvironBuilder {
         errorLog.flush(); // the line buffer is this thread's own: no need for the PrintWriter's lock
     }
 
-    /** REQUEST_METHOD, SCRIPT_NAME, PATH_INFO, QUERY_STRING, REQUEST_URI, CONTENT_TYPE, CONTENT_LENGTH. */
     /** The last SCRIPT_NAME made, with its parts: a prefix mapping gives the same one on every request. */
     private volatile String[] scriptName = {"", "", ""};
 
@@ -95,6 +94,7 @@ final class EnvironBuilder {
         return joined;
     }
 
+    /** REQUEST_METHOD, SCRIPT_NAME, PATH_INFO, QUERY_STRING, REQUEST_URI, CONTENT_TYPE, CONTENT_LENGTH. */
     private void putRequestLine(Map<String, Object> env, HttpServletRequest request, long length) {
         env.put(REQUEST_METHOD, request.getMethod());
         String context = request.getContextPath();
@@ -124,7 +124,7 @@ final class EnvironBuilder {
         }
     }
 
-    /** SERVER_*, GATEWAY_INTERFACE, REMOTE_*, AUTH_TYPE, HTTPS. */
+    /** SERVER_NAME, SERVER_PORT, SERVER_ADDR, SERVER_PROTOCOL, REMOTE_*, AUTH_TYPE, HTTPS. */
     private void putServerAndClient(Map<String, Object> env, HttpServletRequest request, boolean secure) {
         putServerNameAndPort(env, request, secure);
         env.put(SERVER_ADDR, request.getLocalAddr()); // Apache and nginx send it; PHP apps read it
