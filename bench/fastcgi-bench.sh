@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # FastCGI bench: requests/s for the same PHP page through nginx fastcgi_pass, our bridge (embedded Jetty +
-# GatewayServlet + FastCgiApplication) and Jetty's own FastCGIProxyHandler, all against ONE php-fpm pool
+# GatewayServlet + FastCgiApplication) and Jetty's own FastCGIProxyServlet (ee11) and core FastCGIProxyHandler,
+# all against ONE php-fpm pool
 # started here; then FastCGI vs CGI (php-cgi forked per request by fcgiwrap) for the same page behind nginx.
 # Ratios are against nginx measured in the same run. Usage: bench/fastcgi-bench.sh [seconds] [connections]
 set -euo pipefail
@@ -80,16 +81,19 @@ wait_port "$NGINX"
 # The two JVM front ends (one JVM each, default heap).
 mvn -B -ntp -q -pl bridge-servlet -DskipTests compile
 mvn -B -ntp -q -f bench/fastcgi/pom.xml dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt"
+mvn -B -ntp -q -f bench/fastcgi/proxy-servlet-pom.xml dependency:build-classpath -Dmdep.outputFile="$WORK/cp-ee11.txt"
 CP="$(cat "$WORK/cp.txt"):bridge-servlet/target/classes"
-BRIDGE=$(free_port); PROXY=$(free_port); BRIDGE_CGI=$(free_port); HELLO=$(free_port)
+BRIDGE=$(free_port); PROXY=$(free_port); PROXY_SERVLET=$(free_port); BRIDGE_CGI=$(free_port); HELLO=$(free_port)
 java -cp "$CP" bench/fastcgi/BenchServer.java bridge "$BRIDGE" "127.0.0.1:$FPM" "$WORK/www" "$CHILDREN" \
     > "$WORK/bridge.out" 2>&1 & PIDS+=($!)
 java -cp "$CP" bench/fastcgi/BenchServer.java jetty-proxy "$PROXY" "127.0.0.1:$FPM" "$WORK/www" "$CHILDREN" \
     > "$WORK/proxy.out" 2>&1 & PIDS+=($!)
+java -cp "$(cat "$WORK/cp-ee11.txt")" bench/fastcgi/ProxyServletServer.java "$PROXY_SERVLET" "127.0.0.1:$FPM" \
+    "$WORK/www" "$CHILDREN" > "$WORK/proxy-servlet.out" 2>&1 & PIDS+=($!)
 java -cp "$CP" bench/fastcgi/BenchServer.java bridge "$BRIDGE_CGI" "127.0.0.1:$WRAP" "$WORK/cgi" "$CHILDREN" \
     > "$WORK/bridge-cgi.out" 2>&1 & PIDS+=($!)
 java -cp "$CP" bench/fastcgi/BenchServer.java hello "$HELLO" - - 0 > "$WORK/hello.out" 2>&1 & PIDS+=($!)
-wait_port "$BRIDGE"; wait_port "$PROXY"; wait_port "$BRIDGE_CGI"; wait_port "$HELLO"
+wait_port "$BRIDGE"; wait_port "$PROXY"; wait_port "$PROXY_SERVLET"; wait_port "$BRIDGE_CGI"; wait_port "$HELLO"
 
 for path in hello.php keepalive/hello.php cgi/hello.php; do check "http://127.0.0.1:$NGINX/$path"; done
 # One front end at a time, in ROUNDS interleaved rounds (the machine is shared: load drifts, so every front end
@@ -101,17 +105,18 @@ declare -A URL=(
     [nginx-keepalive]="http://127.0.0.1:$NGINX/keepalive/hello.php"
     [bridge]="http://127.0.0.1:$BRIDGE/hello.php"
     [jetty-proxy]="http://127.0.0.1:$PROXY/hello.php"
+    [jetty-proxy-servlet]="http://127.0.0.1:$PROXY_SERVLET/hello.php"
     [ceiling]="http://127.0.0.1:$HELLO/hello.php"
     [nginx-cgi]="http://127.0.0.1:$NGINX/cgi/hello.php"
     [bridge-cgi]="http://127.0.0.1:$BRIDGE_CGI/hello.php"
 )
-ORDER=(nginx nginx-keepalive bridge jetty-proxy ceiling nginx-cgi bridge-cgi)
+ORDER=(nginx nginx-keepalive bridge jetty-proxy-servlet jetty-proxy ceiling nginx-cgi bridge-cgi)
 # Warm-up: 5 s for the native front ends; JVM_WARMUP s (default 30) for the JVM ones, whose C2 compiler is still
 # busy after 10 s of load on 2 cores (perf: 22% of the machine at 8 s, 7% at 40 s) and would be measured instead.
 JVM_WARMUP=${JVM_WARMUP:-30}
 for name in "${ORDER[@]}"; do
     check "${URL[$name]}"
-    case $name in bridge|jetty-proxy|ceiling) warm=$JVM_WARMUP ;; *) warm=5 ;; esac
+    case $name in bridge|jetty-proxy*|ceiling) warm=$JVM_WARMUP ;; *) warm=5 ;; esac
     wrk -t2 -c"$CONNS" -d"${warm}s" "${URL[$name]}" > /dev/null
     sleep 1.5
 done
@@ -132,10 +137,12 @@ printf '%-58s %8s %7s   %s\n' "front end -> backend" "req/s" "x nginx" "(each ro
 row "nginx fastcgi_pass -> php-fpm (no keep-alive)" nginx
 row "nginx fastcgi_pass keepalive -> php-fpm" nginx-keepalive
 row "bridge: Jetty+GatewayServlet+FastCgiApplication -> php-fpm" bridge
+row "Jetty 12.1.10 ee11 FastCGIProxyServlet -> php-fpm" jetty-proxy-servlet
 row "Jetty 12.1.10 core FastCGIProxyHandler -> php-fpm" jetty-proxy
 row "(ceiling) Jetty+GatewayServlet, same page from Java" ceiling
 row "nginx -> fcgiwrap -> php-cgi (CGI: fork per request)" nginx-cgi
 row "bridge -> fcgiwrap -> php-cgi (CGI: fork per request)" bridge-cgi
-echo "bridge vs Jetty proxy: $(ratio "${MED[bridge]}" "${MED[jetty-proxy]}")x;" \
+echo "bridge vs Jetty FastCGIProxyServlet: $(ratio "${MED[bridge]}" "${MED[jetty-proxy-servlet]}")x," \
+     "vs Jetty core FastCGIProxyHandler: $(ratio "${MED[bridge]}" "${MED[jetty-proxy]}")x;" \
      "FastCGI over CGI, same page: nginx $(ratio "${MED[nginx]}" "${MED[nginx-cgi]}")x," \
      "bridge $(ratio "${MED[bridge]}" "${MED[bridge-cgi]}")x"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The bridge against Jetty's FastCGIProxyHandler only, with each front end's server CPU per request: the two
+# The bridge against Jetty's FastCGIProxyServlet (ee11) and core FastCGIProxyHandler only, with each front end's server CPU per request: the two
 # JVM front ends of bench/fastcgi-bench.sh (same BenchServer, same php-fpm pool of 4 static children), warmed
 # JVM_WARMUP s each, then ROUNDS interleaved wrk runs. CPU per request (utime+stime of the server JVM from
 # /proc/PID/stat around the run, over wrk's request count) is steadier than req/s on a shared 2-core machine;
@@ -33,11 +33,18 @@ start_php_fpm "$WORK" "$CHILDREN"
 
 CP_FILE=${CP_FILE:-$WORK/cp.txt}
 [ -s "$CP_FILE" ] || mvn -B -ntp -q -o -f bench/fastcgi/pom.xml dependency:build-classpath -Dmdep.outputFile="$CP_FILE"
-FRONTS=(bridge jetty-proxy)
+mvn -B -ntp -q -f bench/fastcgi/proxy-servlet-pom.xml dependency:build-classpath -Dmdep.outputFile="$WORK/cp-ee11.txt"
+FRONTS=(bridge jetty-proxy-servlet jetty-proxy)
 declare -A PORT PID CLASSES=([bridge]=bridge-servlet/target/classes [jetty-proxy]=bridge-servlet/target/classes)
 if [ -n "${BASE_CLASSES:-}" ]; then FRONTS=(bridge-base "${FRONTS[@]}"); CLASSES[bridge-base]=$BASE_CLASSES; fi
 for name in "${FRONTS[@]}"; do
     PORT[$name]=$(free_port)
+    if [ "$name" = jetty-proxy-servlet ]; then
+        # shellcheck disable=SC2086
+        java ${JAVA_OPTS:-} -cp "$(cat "$WORK/cp-ee11.txt")" bench/fastcgi/ProxyServletServer.java "${PORT[$name]}" \
+            "127.0.0.1:$FPM" "$WORK/www" "$CHILDREN" > "$WORK/$name.out" 2>&1 & PIDS+=($!); PID[$name]=$!
+        continue
+    fi
     # shellcheck disable=SC2086
     java ${JAVA_OPTS:-} -cp "$(cat "$CP_FILE"):${CLASSES[$name]}" bench/fastcgi/BenchServer.java "${name%-base}" \
         "${PORT[$name]}" "127.0.0.1:$FPM" \
@@ -75,7 +82,7 @@ if [ -n "${PERF:-}" ]; then  # perf profiles of each server JVM under load (run 
 fi
 HZ=$(getconf CLK_TCK)
 echo "FastCGI CPU bench: $(date -u +%FT%TZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), php-fpm x$CHILDREN, wrk -t2 -c$CONNS -d${SECONDS_PER_RUN}s, warmed ${JVM_WARMUP}s"
-printf '%-6s %-12s %9s %10s %12s\n' round "front end" "req/s" "CPU us/req" "switches/req"
+printf '%-6s %-20s %9s %10s %12s\n' round "front end" "req/s" "CPU us/req" "switches/req"
 declare -A RPS
 for round in $(seq "$ROUNDS"); do
     for name in "${FRONTS[@]}"; do
@@ -86,11 +93,12 @@ for round in $(seq "$ROUNDS"); do
         requests=$(awk '/requests in/ {print $1}' <<<"$out")
         RPS[$name]=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
         cpu=$(python3 -c "print(f'{($after - $before) * 1e6 / $HZ / $requests:.1f}')")
-        printf '%-6s %-12s %9s %10s %12s\n' "$round" "$name" "${RPS[$name]}" "$cpu" \
+        printf '%-6s %-20s %9s %10s %12s\n' "$round" "$name" "${RPS[$name]}" "$cpu" \
             "$(python3 -c "print(f'{$switched / $requests:.2f}')")"
         sleep 1.5
     done
-    echo "round $round: bridge/proxy req/s $(python3 -c "print(f'{${RPS[bridge]} / ${RPS[jetty-proxy]}:.2f}')")"
+    echo "round $round: bridge/proxy-servlet req/s $(python3 -c "print(f'{${RPS[bridge]} / ${RPS[jetty-proxy-servlet]}:.2f}')")," \
+         "bridge/proxy-handler $(python3 -c "print(f'{${RPS[bridge]} / ${RPS[jetty-proxy]}:.2f}')")"
 done
 if [ -n "${PERF:-}" ]; then  # the JVMs write their perf maps on exit
     for name in "${FRONTS[@]}"; do kill "${PID[$name]}"; done
