@@ -58,7 +58,14 @@ final class RequestBody implements AutoCloseable {
     }
 
     private static RequestBody buffer(InputStream in, long maxBuffered) throws IOException {
-        byte[] head = in.readNBytes(MEMORY_LIMIT);
+        int first = in.read(); // most such requests (a GET) have no body: one read tells, with no buffer
+        if (first < 0) {
+            return new RequestBody(InputStream.nullInputStream(), 0, null);
+        }
+        byte[] rest = in.readNBytes(MEMORY_LIMIT - 1);
+        byte[] head = new byte[rest.length + 1];
+        head[0] = (byte) first;
+        System.arraycopy(rest, 0, head, 1, rest.length);
         if (head.length < MEMORY_LIMIT) {
             return new RequestBody(new java.io.ByteArrayInputStream(head), head.length, null);
         }

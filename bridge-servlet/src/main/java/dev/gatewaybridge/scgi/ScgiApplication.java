@@ -73,6 +73,10 @@ public final class ScgiApplication implements GatewayApplication, AutoCloseable 
     public static final String MAX_BUFFERED_BODY = PREFIX + "maxBufferedBody";
 
     static final long DEFAULT_MAX_BUFFERED_BODY = 16L * 1024 * 1024;
+    /** Joins the header block and the body's first bytes into one write. */
+    private static final int REQUEST_BUFFER = 16 * 1024;
+    /** For the response head, as nginx's scgi_buffer_size (a page or two); a longer head still parses. */
+    private static final int RESPONSE_HEAD_BUFFER = 8 * 1024;
     private static final Set<String> KNOWN = Set.of(BackendSet.BACKENDS, BackendSet.BALANCE, BackendSet.MAX_FAILS,
             BackendSet.FAIL_TIMEOUT, Timeouts.CONNECT_TIMEOUT, Timeouts.READ_TIMEOUT, Timeouts.TOTAL_TIMEOUT,
             Params.ROOT, Params.SCRIPT_PATTERN, Params.INDEX, Params.TRY_FILES, Params.PARAMS,
@@ -134,22 +138,34 @@ public final class ScgiApplication implements GatewayApplication, AutoCloseable 
         }
     }
 
-    /** Sends the header block and the body; returns the response stream. */
+    /**
+     * Sends the header block and the body; returns the response stream. A request without a body is the
+     * header block alone, written as it is; a body is copied through a buffer that joins its first bytes to
+     * the header block in one write.
+     */
     private InputStream exchange(BackendSet.Lease<Connection> lease, List<Param> vars, RequestBody body)
             throws IOException {
         Connection c = lease.value();
-        OutputStream out = new BufferedOutputStream(new BackendOutput(c.output()), 16 * 1024);
+        byte[] head = ScgiWriter.request(vars, body.length());
+        OutputStream out = new BackendOutput(c.output());
         try {
-            out.write(ScgiWriter.request(vars, body.length()));
-            body.copyTo(out); // an IOException from the client's side passes through as it is
-            out.flush();
+            if (body.length() == 0) {
+                out.write(head);
+            } else {
+                out = new BufferedOutputStream(out, REQUEST_BUFFER);
+                out.write(head);
+                body.copyTo(out); // an IOException from the client's side passes through as it is
+                out.flush();
+            }
         } catch (BackendWriteException e) {
             throw broken(lease, "reading the request", e.getCause());
         } catch (BackendTimeoutException e) {
             lease.failed(); // a backend that stops reading counts against it, as one that stops answering
             throw e;
         }
-        return new BufferedInputStream(c.input(), 16 * 1024);
+        // Only the response head is read through this buffer (the CGI parser reads it a byte at a time); the
+        // body's reads are larger than it, so BufferedInputStream hands them to the connection directly.
+        return new BufferedInputStream(c.input(), RESPONSE_HEAD_BUFFER);
     }
 
     /** Marks failures writing to the backend, to tell them from failures reading the client's body. */

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
@@ -222,6 +223,16 @@ class ScgiFlaskTest {
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(data)))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(data.length + " " + sha256(data), r.body());
+    }
+
+    @Test
+    void emptyAndOneByteChunkedUploadsArriveWithTheirLength() throws Exception {
+        for (byte[] data : List.of(new byte[0], new byte[] {42})) {
+            var r = client.send(HttpRequest.newBuilder(jetty.uri("/ctx/upload"))
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(data)))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(data.length + " " + sha256(data), r.body(), data.length + "-byte chunked body");
+        }
     }
 
     @Test
