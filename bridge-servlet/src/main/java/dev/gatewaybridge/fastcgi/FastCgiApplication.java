@@ -308,12 +308,20 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
             } catch (NumberFormatException e) {
                 throw new HttpStatusException(400, "CONTENT_LENGTH is not a number: \"" + cl + "\"");
             }
-            boolean chunked = environ.containsKey(Environ.httpKey("Transfer-Encoding"));
-            if (length == 0 || length < 0 && !chunked) {
-                return new RequestBody(new byte[0], null, 0); // no body (a GET): nothing to read
+            if (length == 0) {
+                return new RequestBody(new byte[0], null, 0);
             }
             if (length < 0) {
-                return chunked(environ, in);
+                if (environ.containsKey(Environ.httpKey("Transfer-Encoding"))) {
+                    return chunked(environ, in);
+                }
+                // No length and not chunked: a GET, or an HTTP/2 or HTTP/3 body sent without content-length
+                // (RFC 9113 §8.1.1 allows it). Where wsgi.input_terminated says reading to its end is safe, one
+                // read tells the two apart; without it, PEP 3333 says there is no body.
+                int first = Boolean.TRUE.equals(environ.get(Environ.WSGI_INPUT_TERMINATED)) ? in.read() : -1;
+                return first < 0 ? new RequestBody(new byte[0], null, 0)
+                        : chunked(environ, new java.io.SequenceInputStream(
+                                new java.io.ByteArrayInputStream(new byte[] {(byte) first}), in));
             }
             if (length > 0 && length <= REPLAYABLE_BODY) {
                 byte[] all = in.readNBytes((int) length);
@@ -327,13 +335,14 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
         }
 
         /**
-         * A chunked body has no length, and PHP reads none without CONTENT_LENGTH: it is read whole first
-         * and its length put in the environ, as nginx buffers one (up to {@link #MAX_CHUNKED_BODY}, else 413).
+         * A body without a length (chunked, or HTTP/2 without content-length): PHP reads none without
+         * CONTENT_LENGTH, so it is read whole first and its length put in the environ, as nginx buffers one
+         * (up to {@link #MAX_CHUNKED_BODY}, else 413).
          */
         private static RequestBody chunked(Map<String, Object> environ, InputStream in) throws IOException {
             byte[] all = in.readNBytes(MAX_CHUNKED_BODY + 1);
             if (all.length > MAX_CHUNKED_BODY) {
-                throw new HttpStatusException(413, "chunked request body larger than " + MAX_CHUNKED_BODY
+                throw new HttpStatusException(413, "request body without Content-Length larger than " + MAX_CHUNKED_BODY
                         + " bytes");
             }
             environ.put(Environ.CONTENT_LENGTH, Integer.toString(all.length));

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.gatewaybridge.api.Environ;
 import dev.gatewaybridge.api.HttpStatusException;
 
 /** FastCgiApplication against a real php-fpm (pm static), called in process. */
@@ -33,6 +34,7 @@ class FastCgiPhpFpmTest {
                      $_SERVER['QUERY_STRING'], ' a=', $_GET['a'] ?? '-';
                 """)
            .page("form.php", "<?php echo 'name=', $_POST['name'], ';n=', count($_POST);")
+           .page("length.php", "<?php echo $_SERVER['CONTENT_LENGTH'] ?? 'none', ' ', strlen(file_get_contents('php://input'));")
            .page("upload.php", """
                 <?php
                 $f = $_FILES['file'];
@@ -77,6 +79,23 @@ class FastCgiPhpFpmTest {
         Call c = Call.of("POST", "/form.php").body("application/x-www-form-urlencoded",
                 "name=J%C3%BCrgen&x=1".getBytes(StandardCharsets.US_ASCII)).run(app);
         assertEquals("name=Jürgen;n=2", c.text());
+    }
+
+    @Test
+    void bodyWithoutAnyLengthReachesPhpWhenTheInputIsTerminated() throws Exception {
+        // An HTTP/2 client may send a body with neither content-length nor chunking (RFC 9113 §8.1.1).
+        Call c = Call.of("POST", "/form.php")
+                .body("application/x-www-form-urlencoded", "name=h2&y=2".getBytes(StandardCharsets.US_ASCII));
+        c.environ.remove(Environ.CONTENT_LENGTH);
+        c.environ.put(Environ.WSGI_INPUT_TERMINATED, true);
+        assertEquals("name=h2;n=2", c.run(app).text());
+    }
+
+    @Test
+    void getWithATerminatedEmptyInputSendsNoContentLength() throws Exception {
+        Call c = Call.of("GET", "/length.php");
+        c.environ.put(Environ.WSGI_INPUT_TERMINATED, true);
+        assertEquals("none 0", c.run(app).text(), "as nginx: a GET has no CONTENT_LENGTH");
     }
 
     @Test
