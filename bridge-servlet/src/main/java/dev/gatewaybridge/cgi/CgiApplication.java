@@ -46,7 +46,6 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
     static final long WATCHDOG_MS = 50;
     /** Environ key counting the local redirects of one request. */
     static final String REDIRECTS = "gateway.cgi.redirects";
-    private static final String TRANSFER_ENCODING = Environ.httpKey("Transfer-Encoding");
 
     private final CgiConfig config;
     private final ScriptResolver resolver;
@@ -125,7 +124,7 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
         }
         CgiProcess process = start(environ, script, command, env);
         try {
-            process.feed(body(environ), contentLength(environ));
+            process.feed(body(environ), Environ.bodyLength(environ));
             return respond(environ, startResponse, script, process);
         } catch (Exception | Error e) {
             process.close();
@@ -280,27 +279,6 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
 
     private static InputStream body(Map<String, Object> environ) {
         return environ.get(Environ.WSGI_INPUT) instanceof InputStream in ? in : null;
-    }
-
-    /**
-     * CONTENT_LENGTH; else -1 (read to end) for a body the server terminates: a chunked one, or any request of
-     * HTTP/2 and later, whose bodies need neither header; else 0: an HTTP/1.x request with neither
-     * Content-Length nor Transfer-Encoding has no body (RFC 9112 §6.3), and no thread need wait for one.
-     */
-    private static long contentLength(Map<String, Object> environ) {
-        String v = Environ.get(environ, Environ.CONTENT_LENGTH, "");
-        if (!v.isEmpty()) {
-            try {
-                return Long.parseLong(v);
-            } catch (NumberFormatException e) {
-                throw new HttpStatusException(400, "CGI: bad CONTENT_LENGTH " + HeaderRules.quote(v));
-            }
-        }
-        if (!Boolean.TRUE.equals(environ.get(Environ.WSGI_INPUT_TERMINATED))) {
-            return 0;
-        }
-        boolean http1 = Environ.get(environ, Environ.SERVER_PROTOCOL, "HTTP/1.1").startsWith("HTTP/1.");
-        return !http1 || environ.containsKey(TRANSFER_ENCODING) ? -1 : 0;
     }
 
     /** Lines for {@code wsgi.errors}, or the log when the environ has none. */

@@ -301,29 +301,22 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
 
         static RequestBody of(Map<String, Object> environ) throws IOException {
             InputStream in = environ.get(Environ.WSGI_INPUT) instanceof InputStream s ? s : InputStream.nullInputStream();
-            String cl = Environ.get(environ, Environ.CONTENT_LENGTH, "");
-            long length;
-            try {
-                length = cl.isEmpty() ? -1 : Long.parseLong(cl.trim());
-            } catch (NumberFormatException e) {
-                throw new HttpStatusException(400, "CONTENT_LENGTH is not a number: \"" + cl + "\"");
-            }
+            long length = Environ.bodyLength(environ);
             if (length == 0) {
-                return new RequestBody(new byte[0], null, 0);
+                return new RequestBody(new byte[0], null, 0); // a GET: nothing to read
             }
-            if (length < 0) {
+            if (length == Environ.BODY_UNTIL_END) {
                 if (environ.containsKey(Environ.httpKey("Transfer-Encoding"))) {
-                    return chunked(environ, in);
+                    return unknownLength(environ, in); // chunked: sent with its length, even 0, as nginx does
                 }
-                // No length and not chunked: a GET, or an HTTP/2 or HTTP/3 body sent without content-length
-                // (RFC 9113 §8.1.1 allows it). Where wsgi.input_terminated says reading to its end is safe, one
-                // read tells the two apart; without it, PEP 3333 says there is no body.
-                int first = Boolean.TRUE.equals(environ.get(Environ.WSGI_INPUT_TERMINATED)) ? in.read() : -1;
+                // HTTP/2 or later without content-length: a body (RFC 9113 §8.1.1), or none (a GET), which goes
+                // without CONTENT_LENGTH as nginx sends it; one read tells which.
+                int first = in.read();
                 return first < 0 ? new RequestBody(new byte[0], null, 0)
-                        : chunked(environ, new java.io.SequenceInputStream(
+                        : unknownLength(environ, new java.io.SequenceInputStream(
                                 new java.io.ByteArrayInputStream(new byte[] {(byte) first}), in));
             }
-            if (length > 0 && length <= REPLAYABLE_BODY) {
+            if (length <= REPLAYABLE_BODY) {
                 byte[] all = in.readNBytes((int) length);
                 if (all.length < length) {
                     throw new HttpStatusException(400, "request body ended after " + all.length + " of "
@@ -339,11 +332,11 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
          * CONTENT_LENGTH, so it is read whole first and its length put in the environ, as nginx buffers one
          * (up to {@link #MAX_CHUNKED_BODY}, else 413).
          */
-        private static RequestBody chunked(Map<String, Object> environ, InputStream in) throws IOException {
+        private static RequestBody unknownLength(Map<String, Object> environ, InputStream in) throws IOException {
             byte[] all = in.readNBytes(MAX_CHUNKED_BODY + 1);
             if (all.length > MAX_CHUNKED_BODY) {
-                throw new HttpStatusException(413, "request body without Content-Length larger than " + MAX_CHUNKED_BODY
-                        + " bytes");
+                throw new HttpStatusException(413, "request body without Content-Length larger than "
+                        + MAX_CHUNKED_BODY + " bytes");
             }
             environ.put(Environ.CONTENT_LENGTH, Integer.toString(all.length));
             RequestBody body = all.length <= REPLAYABLE_BODY ? new RequestBody(all, null, all.length)

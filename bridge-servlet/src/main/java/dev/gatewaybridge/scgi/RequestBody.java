@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import dev.gatewaybridge.api.Environ;
-import dev.gatewaybridge.api.HeaderRules;
 import dev.gatewaybridge.api.HttpStatusException;
 
 /**
@@ -35,26 +34,11 @@ final class RequestBody implements AutoCloseable {
     /** The body of the request in {@code environ}; buffers it if its length is unknown. */
     static RequestBody of(Map<String, Object> environ, long maxBuffered) throws IOException {
         InputStream in = environ.get(Environ.WSGI_INPUT) instanceof InputStream s ? s : InputStream.nullInputStream();
-        String declared = Environ.get(environ, Environ.CONTENT_LENGTH, null);
-        if (declared != null) {
-            return new RequestBody(in, contentLength(declared), null);
+        long length = Environ.bodyLength(environ);
+        if (length == Environ.BODY_UNTIL_END) {
+            return buffer(in, maxBuffered);
         }
-        if (!Boolean.TRUE.equals(environ.get(Environ.WSGI_INPUT_TERMINATED))) {
-            return new RequestBody(InputStream.nullInputStream(), 0, null); // PEP 3333: no length, no body
-        }
-        return buffer(in, maxBuffered);
-    }
-
-    private static long contentLength(String declared) {
-        try {
-            long n = Long.parseLong(declared);
-            if (n >= 0) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // fall through
-        }
-        throw new HttpStatusException(400, "bad CONTENT_LENGTH: " + HeaderRules.quote(declared));
+        return new RequestBody(length == 0 ? InputStream.nullInputStream() : in, length, null);
     }
 
     private static RequestBody buffer(InputStream in, long maxBuffered) throws IOException {

@@ -82,20 +82,24 @@ class FastCgiPhpFpmTest {
     }
 
     @Test
-    void bodyWithoutAnyLengthReachesPhpWhenTheInputIsTerminated() throws Exception {
+    void anHttp2BodyWithoutContentLengthReachesPhp() throws Exception {
         // An HTTP/2 client may send a body with neither content-length nor chunking (RFC 9113 §8.1.1).
         Call c = Call.of("POST", "/form.php")
                 .body("application/x-www-form-urlencoded", "name=h2&y=2".getBytes(StandardCharsets.US_ASCII));
         c.environ.remove(Environ.CONTENT_LENGTH);
+        c.environ.put(Environ.SERVER_PROTOCOL, "HTTP/2.0");
         c.environ.put(Environ.WSGI_INPUT_TERMINATED, true);
         assertEquals("name=h2;n=2", c.run(app).text());
     }
 
     @Test
-    void getWithATerminatedEmptyInputSendsNoContentLength() throws Exception {
-        Call c = Call.of("GET", "/length.php");
-        c.environ.put(Environ.WSGI_INPUT_TERMINATED, true);
-        assertEquals("none 0", c.run(app).text(), "as nginx: a GET has no CONTENT_LENGTH");
+    void aGetSendsNoContentLengthOverHttp1AndHttp2() throws Exception {
+        for (String protocol : new String[] {"HTTP/1.1", "HTTP/2.0"}) {
+            Call c = Call.of("GET", "/length.php");
+            c.environ.put(Environ.SERVER_PROTOCOL, protocol);
+            c.environ.put(Environ.WSGI_INPUT_TERMINATED, true);
+            assertEquals("none 0", c.run(app).text(), protocol + ", as nginx: a GET has no CONTENT_LENGTH");
+        }
     }
 
     @Test
