@@ -42,14 +42,13 @@ final class RequestBody implements AutoCloseable {
     }
 
     private static RequestBody buffer(InputStream in, long maxBuffered) throws IOException {
-        int first = in.read(); // most such requests (a GET) have no body: one read tells, with no buffer
+        int first = in.read(); // an HTTP/2 GET has no body: one read tells, with no buffer
         if (first < 0) {
             return new RequestBody(InputStream.nullInputStream(), 0, null);
         }
-        byte[] rest = in.readNBytes(MEMORY_LIMIT - 1);
-        byte[] head = new byte[rest.length + 1];
-        head[0] = (byte) first;
-        System.arraycopy(rest, 0, head, 1, rest.length);
+        InputStream body = new java.io.SequenceInputStream(
+                new java.io.ByteArrayInputStream(new byte[] {(byte) first}), in);
+        byte[] head = body.readNBytes(MEMORY_LIMIT);
         if (head.length < MEMORY_LIMIT) {
             return new RequestBody(new java.io.ByteArrayInputStream(head), head.length, null);
         }
@@ -58,7 +57,7 @@ final class RequestBody implements AutoCloseable {
             out.write(head);
             long total = head.length;
             byte[] buffer = new byte[MEMORY_LIMIT];
-            for (int n; (n = in.read(buffer)) > 0; ) {
+            for (int n; (n = body.read(buffer)) > 0; ) {
                 total += n;
                 if (total > maxBuffered) {
                     throw new HttpStatusException(413, "request body without Content-Length is larger than "
