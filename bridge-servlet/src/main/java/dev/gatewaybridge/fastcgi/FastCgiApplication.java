@@ -26,6 +26,7 @@ import dev.gatewaybridge.upstream.BackendSet;
 import dev.gatewaybridge.upstream.BackendUnavailableException;
 import dev.gatewaybridge.upstream.Param;
 import dev.gatewaybridge.upstream.Params;
+import dev.gatewaybridge.upstream.RequestInput;
 import dev.gatewaybridge.upstream.Timeouts;
 
 /**
@@ -303,7 +304,7 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
             InputStream in = environ.get(Environ.WSGI_INPUT) instanceof InputStream s ? s : InputStream.nullInputStream();
             long length = Environ.bodyLength(environ);
             if (length == 0) {
-                return new RequestBody(new byte[0], null, 0); // a GET: nothing to read
+                return new RequestBody(new byte[0], null, 0); // no body (a GET): nothing to read
             }
             if (length == Environ.BODY_UNTIL_END) {
                 if (environ.containsKey(Environ.httpKey("Transfer-Encoding"))) {
@@ -311,10 +312,8 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
                 }
                 // HTTP/2 or later without content-length: a body (RFC 9113 §8.1.1), or none (a GET), which goes
                 // without CONTENT_LENGTH as nginx sends it; one read tells which.
-                int first = in.read();
-                return first < 0 ? new RequestBody(new byte[0], null, 0)
-                        : unknownLength(environ, new java.io.SequenceInputStream(
-                                new java.io.ByteArrayInputStream(new byte[] {(byte) first}), in));
+                InputStream body = RequestInput.nonEmpty(in);
+                return body == null ? new RequestBody(new byte[0], null, 0) : unknownLength(environ, body);
             }
             if (length <= REPLAYABLE_BODY) {
                 byte[] all = in.readNBytes((int) length);

@@ -1,6 +1,5 @@
 package dev.gatewaybridge.scgi;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,6 +9,7 @@ import java.util.Map;
 
 import dev.gatewaybridge.api.Environ;
 import dev.gatewaybridge.api.HttpStatusException;
+import dev.gatewaybridge.upstream.RequestInput;
 
 /**
  * The request body as SCGI needs it: of a length known before the first byte goes out (CONTENT_LENGTH
@@ -42,12 +42,10 @@ final class RequestBody implements AutoCloseable {
     }
 
     private static RequestBody buffer(InputStream in, long maxBuffered) throws IOException {
-        int first = in.read(); // an HTTP/2 GET has no body: one read tells, with no buffer
-        if (first < 0) {
+        InputStream body = RequestInput.nonEmpty(in); // an HTTP/2 GET has none: one read tells, with no buffer
+        if (body == null) {
             return new RequestBody(InputStream.nullInputStream(), 0, null);
         }
-        InputStream body = new java.io.SequenceInputStream(
-                new java.io.ByteArrayInputStream(new byte[] {(byte) first}), in);
         byte[] head = body.readNBytes(MEMORY_LIMIT);
         if (head.length < MEMORY_LIMIT) {
             return new RequestBody(new java.io.ByteArrayInputStream(head), head.length, null);

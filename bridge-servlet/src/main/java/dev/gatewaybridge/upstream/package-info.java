@@ -3,8 +3,9 @@
  * dev.gatewaybridge.upstream.BackendAddress addresses} ({@code host:port}, {@code [v6]:port}, {@code unix:/path}),
  * {@link dev.gatewaybridge.upstream.Connection connections} with connect/read/total timeouts, a {@link
  * dev.gatewaybridge.upstream.BackendSet backend set} with round-robin or least-busy choice, failover and passive
- * health, and the {@link dev.gatewaybridge.upstream.Params params} (nginx's {@code fastcgi_params}) built from
- * the environ. Configuration is read with a {@link dev.gatewaybridge.upstream.ConfigReader} under each bridge's
+ * health, the {@link dev.gatewaybridge.upstream.Params params} (nginx's {@code fastcgi_params}) built from
+ * the environ, and the {@link dev.gatewaybridge.upstream.RequestInput request input} of a body without a length.
+ * Configuration is read with a {@link dev.gatewaybridge.upstream.ConfigReader} under each bridge's
  * prefix ({@code fastcgi.}, {@code scgi.}); the parameter names are constants of the classes that use them.
  *
  * <p>Faults: {@link dev.gatewaybridge.upstream.BackendUnavailableException} (502) when no backend answers,
