@@ -107,6 +107,7 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
         for (Backend b : settings.backends().backends()) {
             pools.put(b, new ConnectionPool(b, settings));
         }
+        pools.values().forEach(ConnectionPool::learnAtStart); // FCGI_GET_VALUES now, not in the first request
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "fastcgi-upkeep " + settings.backends().backends());
             t.setDaemon(true);
