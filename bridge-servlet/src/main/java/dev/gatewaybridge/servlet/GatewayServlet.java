@@ -1,6 +1,9 @@
 package dev.gatewaybridge.servlet;
 
+import dev.gatewaybridge.api.ControlBytes;
+import dev.gatewaybridge.api.Environ;
 import dev.gatewaybridge.api.GatewayApplication;
+import dev.gatewaybridge.api.HttpStatusException;
 
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletException;
@@ -107,11 +110,17 @@ public class GatewayServlet extends HttpServlet {
     protected void service(HttpServletRequest request, HttpServletResponse response) throws java.io.IOException {
         Exchange exchange = new Exchange(response, log, config.errorDetail(), "HEAD".equals(request.getMethod()));
         var environ = environs.build(request);
+        // A control byte in the path: 400 before any application or program sees it, as Jetty does itself.
+        HttpStatusException refused = ControlBytes.inPath((String) environ.get(Environ.SCRIPT_NAME),
+                (String) environ.get(Environ.PATH_INFO), request.getRequestURI());
+        GatewayApplication app = refused == null ? chain : (env, start) -> {
+            throw refused;
+        };
         if (serial != null) {
             serial.lock(); // wsgi.multithread false: one call at a time, body included
         }
         try {
-            exchange.run(chain, environ);
+            exchange.run(app, environ);
         } finally {
             environs.flushErrors();
             if (serial != null) {

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.gatewaybridge.api.ControlBytes;
 import dev.gatewaybridge.api.Environ;
 import dev.gatewaybridge.api.HeaderRules;
 import dev.gatewaybridge.api.HttpStatusException;
@@ -264,11 +265,6 @@ public final class Params {
     }
 
     /**
-     * 400 for CR, LF, NUL or any other control character, or a Unicode line separator. A newline in the path
-     * is how CVE-2019-11043 broke nginx's split regex ({@code .} stops at it); NUL truncates C strings and
-     * cannot travel in SCGI at all.
-     */
-    /**
      * Whether {@code key} is a request header's variable, {@code HTTP_[A-Z0-9_]+}: checked by hand, as it
      * runs for every environ entry of every request.
      */
@@ -285,16 +281,9 @@ public final class Params {
         return true;
     }
 
+    /** 400 for a control byte in {@code value}: the shared rule, {@link ControlBytes#reject}. */
     static void rejectControls(String what, String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            boolean control = c < 0x20 && (c != '\t' || what.equals("path")) || c == 0x7f;
-            boolean lineSeparator = c == 0x85 || c == 0x2028 || c == 0x2029;
-            if (control || lineSeparator) {
-                throw new HttpStatusException(400, "control character 0x" + Integer.toHexString(c) + " in "
-                        + what + ": " + HeaderRules.quote(value));
-            }
-        }
+        ControlBytes.reject(what, value);
     }
 
     /** Builds a {@link Params}; every setter checks its value and fails naming it. */
