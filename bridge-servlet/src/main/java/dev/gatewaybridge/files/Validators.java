@@ -3,7 +3,9 @@ package dev.gatewaybridge.files;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +23,10 @@ record Validators(String etag, Instant lastModified) {
     private static final DateTimeFormatter IMF_FIXDATE =
             DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
     // §5.6.7: recipients MUST accept the two obsolete formats too.
-    private static final DateTimeFormatter RFC_850 =
-            DateTimeFormatter.ofPattern("EEEE, dd-MMM-yy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
+    // RFC 850 after its weekday (a two-digit year cannot be checked against it): "06-Nov-94 08:49:37 GMT".
+    private static final DateTimeFormatter RFC_850 = new DateTimeFormatterBuilder().appendPattern("dd-MMM-")
+            .appendValueReduced(ChronoField.YEAR, 2, 2, 1970).appendPattern(" HH:mm:ss 'GMT'")
+            .toFormatter(Locale.US).withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter ASCTIME =
             DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US).withZone(ZoneOffset.UTC);
 
@@ -49,7 +53,8 @@ record Validators(String etag, Instant lastModified) {
         String t = text.trim();
         for (DateTimeFormatter f : List.of(IMF_FIXDATE, RFC_850, ASCTIME)) {
             try {
-                Instant i = f.parse(t, Instant::from);
+                int comma = t.indexOf(", ");
+                Instant i = f.parse(f == RFC_850 && comma > 0 ? t.substring(comma + 2) : t, Instant::from);
                 if (f == RFC_850 && i.isAfter(Instant.now().plus(50 * 365, ChronoUnit.DAYS))) {
                     i = i.atZone(ZoneOffset.UTC).minusYears(100).toInstant(); // §5.6.7: 50 years rule
                 }
