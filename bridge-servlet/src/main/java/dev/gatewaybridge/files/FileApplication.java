@@ -86,6 +86,28 @@ public final class FileApplication implements GatewayApplication {
         return serveFile(environ, startResponse, file);
     }
 
+    /**
+     * Whether this application has an answer of its own for {@code path} other than "not found": a file, a
+     * directory with its index or without its slash, a denied path. A path refused by {@link PathRules#check}
+     * throws. {@link StaticFiles} with {@code files.fallthrough} passes the other requests on.
+     */
+    boolean answers(String path, String requestUri) {
+        PathRules.check(LABEL, path, requestUri);
+        if (config.deny().match(path) != null) {
+            return true;
+        }
+        PathRules.Walk walk;
+        try {
+            walk = PathRules.walk(LABEL, config.root(), path);
+        } catch (HttpStatusException missing) {
+            return false;
+        }
+        if (walk.isDirectory()) {
+            return !walk.slash() || (config.index() != null && Files.isRegularFile(walk.path().resolve(config.index())));
+        }
+        return walk.rest().isEmpty() && walk.attributes().isRegularFile();
+    }
+
     /** 404 (or {@link FilesConfig#DENY_STATUS}) for a path matching {@link FilesConfig#DENY}, existing or not. */
     private void deny(String path) {
         String pattern = config.deny().match(path);

@@ -43,7 +43,16 @@ public record FilesConfig(Path root, String index, long maxAge, PathPatterns den
     /** {@link StaticFiles} only: the URL path prefix served from the root, e.g. {@code /static}. */
     public static final String MOUNT = "files.prefix";
 
-    private static final List<String> NAMES = List.of(ROOT, INDEX, MAX_AGE, DENY, DENY_STATUS, MIME_TYPES, MOUNT);
+    /**
+     * {@link StaticFiles} only: {@code true} passes a request under the prefix that names no file to
+     * {@code next} (nginx {@code try_files $uri $uri/ @app}, WhiteNoise); default false (404).
+     */
+    public static final String FALLTHROUGH = "files.fallthrough";
+    /** {@link StaticFiles} only: path patterns always passed to {@code next}, e.g. {@code *.php}; default none. */
+    public static final String PASS = "files.pass";
+
+    private static final List<String> NAMES = List.of(ROOT, INDEX, MAX_AGE, DENY, DENY_STATUS, MIME_TYPES, MOUNT,
+            FALLTHROUGH, PASS);
 
     public FilesConfig {
         if (root == null || !Files.isDirectory(root)) {
@@ -93,7 +102,7 @@ public record FilesConfig(Path root, String index, long maxAge, PathPatterns den
                             b.mimeType(entry.substring(0, eq).trim(), entry.substring(eq + 1).trim());
                         }
                     }
-                    case MOUNT -> { } // read by StaticFiles
+                    case MOUNT, FALLTHROUGH, PASS -> { } // read by StaticFiles
                     default -> throw new IllegalArgumentException("unknown init-param " + name + " (known: "
                             + String.join(", ", NAMES) + ")");
                 }
