@@ -15,8 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import dev.gatewaybridge.api.GatewayApplication;
-import dev.gatewaybridge.files.FilesConfig;
 import dev.gatewaybridge.files.StaticFiles;
 import dev.gatewaybridge.middleware.DenyPaths;
 import dev.gatewaybridge.test.Curl;
@@ -32,7 +30,6 @@ class PhpAppLayoutTest {
     @TempDir
     static Path dir;
     static PhpFpm fpm;
-    static FastCgiApplication php;
     ServletContainer server;
 
     @BeforeAll
@@ -46,15 +43,10 @@ class PhpAppLayoutTest {
         Files.writeString(fpm.docroot.resolve("data/pages/start.txt"), "PAGE SOURCE");
         Files.createDirectories(fpm.docroot.resolve("lib/tpl"));
         Files.writeString(fpm.docroot.resolve("lib/tpl/style.css"), "body { margin: 0 }\n");
-        php = FastCgiApplication.builder().backends(fpm.backend()).root(fpm.docroot.toString())
-                .scriptPattern("^(.+\\.php)(/.*)$").index("doku.php").maxConnections(2).build();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (php != null) {
-            php.close();
-        }
         if (fpm != null) {
             fpm.close();
         }
@@ -70,10 +62,21 @@ class PhpAppLayoutTest {
     @ParameterizedTest
     @EnumSource(ServletContainer.Kind.class)
     void staticFilesPhpPagesAndDeniedFoldersShareOneMapping(ServletContainer.Kind kind) {
-        GatewayApplication files = new StaticFiles(php, "/", FilesConfig.builder().root(fpm.docroot).index(null)
-                .maxAge(3600).build(), true, List.of("*.php"));
-        server = ServletContainer.start(kind, new DenyPaths(files, List.of("/data", "/conf", "/bin", "/inc",
-                "/vendor", ".ht*"), 404), "/wiki", "/*", Map.of());
+        // the README's web.xml, as init-params
+        server = ServletContainer.start(kind, null, "/wiki", "/*", Map.ofEntries(
+                Map.entry("application", FastCgiApplication.class.getName()),
+                Map.entry("middleware", DenyPaths.class.getName() + " " + StaticFiles.class.getName()),
+                Map.entry("deny.paths", "/data /conf /bin /inc /vendor .ht*"),
+                Map.entry("files.root", fpm.docroot.toString()),
+                Map.entry("files.index", ""),
+                Map.entry("files.fallthrough", "true"),
+                Map.entry("files.pass", "*.php"),
+                Map.entry("files.maxAge", "3600"),
+                Map.entry("fastcgi.backends", fpm.backend()),
+                Map.entry("fastcgi.maxConnections", "2"),
+                Map.entry("fastcgi.root", fpm.docroot.toString()),
+                Map.entry("fastcgi.scriptPattern", "^(.+\\.php)(/.*)$"),
+                Map.entry("fastcgi.index", "doku.php")));
         Path work = dir.resolve("curl");
         assertEquals("wiki /wiki/doku.php id=-", Curl.run(work, server.uri("/wiki/").toString()).text());
         assertEquals("wiki /wiki/doku.php id=start", Curl.run(work, server.uri("/wiki/doku.php?id=start").toString()).text());
