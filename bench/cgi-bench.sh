@@ -33,6 +33,7 @@ cd "$ROOT"
 mvn -B -ntp -q -pl bridge-servlet test-compile dependency:build-classpath -Dmdep.includeScope=test \
     -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
 CP="$ROOT/bridge-servlet/target/classes:$ROOT/bridge-servlet/target/test-classes:$(cat "$WORK/cp.txt")"
+. "$ROOT/bench/apache-cgid.sh"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 start_java() { # name kind [jvm options]: starts a server in the background, its port in $WORK/name.port
@@ -45,34 +46,6 @@ start_java() { # name kind [jvm options]: starts a server in the background, its
     awk '/^ready/ {print $2}' "$WORK/$name.out" > "$WORK/$name.port"
 }
 
-start_apache() {
-    port=$(free_port)
-    M=/usr/lib/apache2/modules
-    cat > "$WORK/httpd.conf" <<CONF
-ServerRoot "$WORK"
-ServerName localhost
-Listen 127.0.0.1:$port
-PidFile "$WORK/httpd.pid"
-DefaultRuntimeDir "$WORK"
-ErrorLog "$WORK/error.log"
-LogLevel warn
-LoadModule mpm_event_module $M/mod_mpm_event.so
-LoadModule authz_core_module $M/mod_authz_core.so
-LoadModule alias_module $M/mod_alias.so
-LoadModule cgid_module $M/mod_cgid.so
-ScriptSock "$WORK/cgid.sock"
-$( [ "$(id -u)" = 0 ] && printf 'User www-data\nGroup www-data\n' )
-DocumentRoot "$WORK/htdocs"
-<Directory />
-  Require all granted
-</Directory>
-ScriptAlias /cgi-bin/ "$WORK/cgi-bin/"
-CONF
-    # setsid: httpd signals its whole process group at shutdown.
-    env -i PATH=/usr/local/bin:/usr/bin:/bin setsid /usr/sbin/apache2 -f "$WORK/httpd.conf" -k start > "$WORK/apache.out" 2>&1
-    for i in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$port/cgi-bin/hello.sh" && break; sleep 0.2; done
-    echo "$port"
-}
 
 run() { # name url
     curl -sf "$2" > /dev/null || { echo "$1: $2 does not answer" >&2; return 1; }
@@ -81,7 +54,7 @@ run() { # name url
     awk '/Requests\/sec/ {print $2}' "$WORK/$1.wrk"
 }
 
-APACHE_PORT=$(start_apache)
+APACHE_PORT=$(start_apache "$WORK" /cgi-bin/hello.sh)
 # The native spawner (cgi.spawner=native, the default where built): the gateway-spawn daemon forks, as
 # mod_cgid's daemon does. Then the JDK spawner: its default launch mechanism (posix_spawn) execs jspawnhelper,
 # which then execs the program: two execs per request; VFORK execs the program directly (README "cgi", tuning).

@@ -63,6 +63,14 @@ public final class Environ {
     /** The {@code jakarta.servlet.http.HttpServletRequest}, an escape hatch for applications in a servlet. */
     public static final String SERVLET_REQUEST = "gateway.servlet_request";
 
+    /**
+     * The servlet path when the servlet's mapping is an extension ({@code *.php}) or exact ({@code /doku.php})
+     * one: the end of {@code SCRIPT_NAME} that names the requested file, below the context path, whereas
+     * {@code PATH_INFO} is empty. Absent for prefix and default mappings, whose path below the mount point is
+     * {@code PATH_INFO}. The FastCGI and SCGI bridges find the script under their root from it.
+     */
+    public static final String SCRIPT_PATH = "gateway.script_path";
+
     /** The CGI variable for request header {@code name}: {@code HTTP_} and the name upper-cased, '-' as '_'. */
     public static String httpKey(String name) {
         StringBuilder key = new StringBuilder(HTTP_PREFIX.length() + name.length()).append(HTTP_PREFIX);

@@ -50,6 +50,8 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
     static final String REDIRECTS = "gateway.cgi.redirects";
 
     private final CgiConfig config;
+    /** Hop-by-hop headers the programs sent, each name logged once. */
+    private final DroppedHeaders dropped = new DroppedHeaders();
     private final ScriptResolver resolver;
     private final CgiEnvironment environment;
     private final Semaphore slots;
@@ -224,7 +226,7 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
             throw new BadGatewayException("CGI: nph- program " + script.file().getFileName()
                     + " sent Transfer-Encoding, which cannot pass through a servlet container");
         }
-        response.start(startResponse);
+        response.start(startResponse, dropped);
         return Bodies.generate(new Output(process), process);
     }
 

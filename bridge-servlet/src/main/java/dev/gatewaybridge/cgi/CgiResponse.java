@@ -37,7 +37,8 @@ public record CgiResponse(int status, String reason, List<Header> headers, Locat
     public record Start(String status, List<Header> headers) {
     }
 
-    private static final System.Logger LOG = System.getLogger(CgiResponse.class.getName());
+    /** For callers that keep no {@link DroppedHeaders} of their own: once per name in the JVM. */
+    private static final DroppedHeaders SHARED = new DroppedHeaders();
 
     public CgiResponse {
         headers = List.copyOf(headers);
@@ -50,16 +51,15 @@ public record CgiResponse(int status, String reason, List<Header> headers, Locat
 
     /**
      * The {@code start_response} arguments for this response. Hop-by-hop headers from the backend are
-     * dropped, one log line each: they describe the backend's connection, not ours (RFC 9110 §7.6.1, PEP
-     * 3333). A {@link Location#LOCAL} response that the caller does not re-dispatch goes out as it is, with
+     * dropped, logged at DEBUG once per name by {@code dropped}: they describe the backend's connection, not
+     * ours (RFC 9110 §7.6.1, PEP 3333). A {@link Location#LOCAL} response that the caller does not re-dispatch goes out as it is, with
      * its relative {@code Location} (RFC 9110 §10.2.2 allows a relative reference) and a 302.
      */
-    public Start toStart() {
+    public Start toStart(DroppedHeaders dropped) {
         List<Header> kept = new ArrayList<>(headers.size());
         for (Header h : headers) {
             if (HeaderRules.isHopByHop(h.name())) {
-                LOG.log(System.Logger.Level.WARNING, "dropped hop-by-hop header from the backend: "
-                        + h.name() + ": " + HeaderRules.quote(h.value()));
+                dropped.dropped(h);
             } else {
                 kept.add(h);
             }
@@ -69,9 +69,19 @@ public record CgiResponse(int status, String reason, List<Header> headers, Locat
         return new Start(code + " " + phrase, kept);
     }
 
-    /** Calls {@code startResponse} with {@link #toStart()}; returns its {@link Write}. */
-    public Write start(StartResponse startResponse) {
-        Start s = toStart();
+    /** {@link #toStart(DroppedHeaders)} with dropped headers logged once per name in the JVM. */
+    public Start toStart() {
+        return toStart(SHARED);
+    }
+
+    /** Calls {@code startResponse} with {@link #toStart(DroppedHeaders)}; returns its {@link Write}. */
+    public Write start(StartResponse startResponse, DroppedHeaders dropped) {
+        Start s = toStart(dropped);
         return startResponse.start(s.status(), s.headers());
+    }
+
+    /** {@link #start(StartResponse, DroppedHeaders)}, dropped headers logged once per name in the JVM. */
+    public Write start(StartResponse startResponse) {
+        return start(startResponse, SHARED);
     }
 }

@@ -32,6 +32,11 @@ final class ConnectionPool implements FastCgiConnection.Owner, AutoCloseable {
      * (php-fpm's pm.max_requests), the request fails before any output and is sent again on another one.
      */
     static final long LOOK_AFTER_IDLE = TimeUnit.MILLISECONDS.toNanos(100);
+    /**
+     * Longest wait (ms) for the FCGI_GET_VALUES answer, and for the probe's connect: the answer is one round
+     * trip, and a backend that never answers (uWSGI) must not hold up start-up.
+     */
+    static final long PROBE_TIMEOUT = 500;
 
     final String name;
     private final Backend backend;
@@ -53,6 +58,36 @@ final class ConnectionPool implements FastCgiConnection.Owner, AutoCloseable {
         this.settings = settings;
         this.maxConnections = settings.maxConnections() > 0 ? settings.maxConnections()
                 : FastCgiSettings.DEFAULT_MAX_CONNECTIONS;
+        // The configuration says the capacity: nothing to ask (nginx never asks; no multiplexing then).
+        this.learned = settings.maxConnections() > 0;
+    }
+
+    /**
+     * At start-up, not in a request: asks the backend FCGI_GET_VALUES unless the configuration said. A
+     * backend not reachable yet is asked again before the first connection to it.
+     */
+    void learnAtStart() {
+        lock.lock();
+        try {
+            if (learned || closed) {
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        try {
+            learn();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.INFO, "FastCGI backend " + name + " not reachable at start-up ("
+                    + e.getMessage() + "): FCGI_GET_VALUES asked before its first connection");
+            return;
+        }
+        lock.lock();
+        try {
+            learned = true;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Requests in flight on this backend (for least-busy choice). */
@@ -324,14 +359,21 @@ final class ConnectionPool implements FastCgiConnection.Owner, AutoCloseable {
 
     /**
      * §4.1: asks FCGI_GET_VALUES on a connection of its own (php-fpm closes a connection after answering
-     * it). The backend's FCGI_MAX_CONNS caps the pool unless configured; FCGI_MPXS_CONNS=1 allows
-     * multiplexing. A backend that does not say keeps the configured or default size.
+     * it), waiting {@link #PROBE_TIMEOUT} at most. The backend's FCGI_MAX_CONNS caps the pool;
+     * FCGI_MPXS_CONNS=1 allows multiplexing. A backend that does not say keeps the default size. One INFO
+     * line says what was learned.
+     *
+     * @throws IOException if the probe cannot connect (the backend is not up)
      */
     private void learn() throws IOException {
+        long timeout = Math.min(settings.connectMillis(), PROBE_TIMEOUT);
         Map<String, String> values;
-        try (FastCgiConnection probe = FastCgiConnection.open(backend.address(),
-                settings.connectMillis(), c -> { })) {
-            values = probe.getValues(Math.min(settings.connectMillis(), 2000));
+        try (FastCgiConnection probe = FastCgiConnection.open(backend.address(), timeout, c -> { })) {
+            try {
+                values = probe.getValues(timeout);
+            } catch (IOException e) {
+                values = Map.of(); // connected, then closed or broke without an answer: it does not say
+            }
         }
         int maxConns = positive(values.get(FCGI_MAX_CONNS));
         int maxReqs = positive(values.get(FCGI_MAX_REQS));
@@ -341,14 +383,13 @@ final class ConnectionPool implements FastCgiConnection.Owner, AutoCloseable {
         if (settings.multiplex() && "1".equals(values.get(FCGI_MPXS_CONNS))) {
             requestsPerConnection = Math.max(1, maxReqs > 0 ? Math.min(maxReqs, 0xffff) : 100);
         }
-        if (settings.maxConnections() <= 0 && maxConns == 0) {
-            LOG.log(System.Logger.Level.WARNING, "FastCGI backend " + name + " does not say FCGI_MAX_CONNS: "
-                    + "pooling up to " + maxConnections + " connections; set " + FastCgiApplication.MAX_CONNECTIONS
-                    + " to its capacity (php-fpm: pm.max_children), or kept-alive connections beyond it wait forever");
-        } else {
-            LOG.log(System.Logger.Level.INFO, "FastCGI backend " + name + " says " + values + ": up to "
-                    + maxConnections + " connections, " + requestsPerConnection + " requests each");
-        }
+        String said = values.isEmpty() ? "no answer to FCGI_GET_VALUES in " + timeout + " ms"
+                : FCGI_MAX_CONNS + "=" + values.get(FCGI_MAX_CONNS) + ", " + FCGI_MAX_REQS + "="
+                + values.get(FCGI_MAX_REQS) + ", " + FCGI_MPXS_CONNS + "=" + values.get(FCGI_MPXS_CONNS);
+        LOG.log(System.Logger.Level.INFO, "FastCGI backend " + name + ": " + said + "; up to " + maxConnections
+                + " connections, " + requestsPerConnection + " requests each" + (maxConns > 0 ? ""
+                : "; set " + FastCgiApplication.MAX_CONNECTIONS + " to its capacity (php-fpm: pm.max_children),"
+                + " or kept-alive connections beyond it wait forever"));
     }
 
     private static int positive(String value) {

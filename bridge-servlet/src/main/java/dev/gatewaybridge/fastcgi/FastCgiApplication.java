@@ -21,6 +21,7 @@ import dev.gatewaybridge.api.HttpStatusException;
 import dev.gatewaybridge.api.StartResponse;
 import dev.gatewaybridge.cgi.CgiResponse;
 import dev.gatewaybridge.cgi.CgiResponseParser;
+import dev.gatewaybridge.cgi.DroppedHeaders;
 import dev.gatewaybridge.upstream.Backend;
 import dev.gatewaybridge.upstream.BackendSet;
 import dev.gatewaybridge.upstream.BackendUnavailableException;
@@ -89,6 +90,8 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
             "PATH_TRANSLATED", "SCRIPT_NAME");
 
     private final FastCgiSettings settings;
+    /** Hop-by-hop headers the backends sent, each name logged once. */
+    private final DroppedHeaders dropped = new DroppedHeaders();
     private final Map<Backend, ConnectionPool> pools = new LinkedHashMap<>();
     private final ScheduledExecutorService upkeep;
     private final int role;
@@ -104,6 +107,7 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
         for (Backend b : settings.backends().backends()) {
             pools.put(b, new ConnectionPool(b, settings));
         }
+        pools.values().forEach(ConnectionPool::learnAtStart); // FCGI_GET_VALUES now, not in the first request
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "fastcgi-upkeep " + settings.backends().backends());
             t.setDaemon(true);
@@ -131,7 +135,7 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
         Response response = forward(environ);
         try {
             CgiResponse head = CgiResponseParser.parse(response.stdout);
-            head.start(startResponse);
+            head.start(startResponse, dropped);
             List<byte[]> whole = response.stdout.stream.restIfEnded();
             if (whole != null) {
                 // The backend already ended the request (a small page usually comes in one read): the

@@ -158,6 +158,11 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
      */
     Exchange begin(int role, boolean keepConn, List<Param> params, byte[] body, PrintWriter errors)
             throws IOException {
+        if (!keepConn) {
+            // §5.1: without FCGI_KEEP_CONN the backend closes the connection after this request; we close it
+            // at FCGI_END_REQUEST, so no later request is sent on a socket the backend already closed.
+            retiring = true;
+        }
         Exchange exchange = register(errors);
         write(() -> {
             writer.beginRequest(exchange.requestId, role, keepConn);

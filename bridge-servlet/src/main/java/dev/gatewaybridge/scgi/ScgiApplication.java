@@ -16,6 +16,7 @@ import dev.gatewaybridge.api.StartResponse;
 import dev.gatewaybridge.cgi.BadGatewayException;
 import dev.gatewaybridge.cgi.CgiResponse;
 import dev.gatewaybridge.cgi.CgiResponseParser;
+import dev.gatewaybridge.cgi.DroppedHeaders;
 import dev.gatewaybridge.upstream.BackendAddress;
 import dev.gatewaybridge.upstream.BackendSet;
 import dev.gatewaybridge.upstream.BackendTimeoutException;
@@ -85,6 +86,8 @@ public final class ScgiApplication implements GatewayApplication, AutoCloseable 
     private final BackendSet backends;
     private final Timeouts timeouts;
     private final Params params;
+    /** Hop-by-hop headers the backends sent, each name logged once. */
+    private final DroppedHeaders dropped = new DroppedHeaders();
     private final long maxBufferedBody;
     private volatile boolean closed;
 
@@ -126,7 +129,7 @@ public final class ScgiApplication implements GatewayApplication, AutoCloseable 
             lease = backends.connect(timeouts);
             InputStream in = exchange(lease, vars, body);
             CgiResponse head = readHead(lease, in);
-            head.start(startResponse);
+            head.start(startResponse, dropped);
             List<byte[]> whole = wholeBody(head, in);
             if (whole != null) {
                 lease.succeeded();

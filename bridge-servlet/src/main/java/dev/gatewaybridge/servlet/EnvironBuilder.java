@@ -110,6 +110,9 @@ final class EnvironBuilder {
         } else {
             env.put(SCRIPT_NAME, scriptName(context, servletPath));
             env.put(PATH_INFO, pathInfo == null ? "" : pathInfo);
+            if (match == jakarta.servlet.http.MappingMatch.EXTENSION || match == jakarta.servlet.http.MappingMatch.EXACT) {
+                env.put(SCRIPT_PATH, servletPath); // the file is named by the servlet path, not PATH_INFO
+            }
         }
         String query = request.getQueryString();
         env.put(QUERY_STRING, query == null ? "" : query);

@@ -18,6 +18,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.RandomAccess;
@@ -153,11 +154,34 @@ final class Exchange implements StartResponse {
         } else if (body instanceof Collection<byte[]> chunks) {
             sendCollection(chunks);
         } else {
-            for (byte[] chunk : body) {
-                sendChunk(chunk, -1, true);
+            Iterator<byte[]> chunks = body.iterator();
+            while (chunks.hasNext()) {
+                sendChunk(chunks.next(), -1, true);
+                if (lengthSent()) {
+                    // PEP 3333: the server must not send more than Content-Length; an endless body would pin
+                    // this thread and never be closed. One look says whether the application had more.
+                    if (chunks.hasNext()) {
+                        logExcess();
+                    }
+                    break;
+                }
             }
         }
         finishHeadersAndLength();
+    }
+
+    /** Whether a declared Content-Length is all sent: no more of the body may follow. */
+    private boolean lengthSent() {
+        return declaredLength >= 0 && sent >= declaredLength && headersSent;
+    }
+
+    /** The application has bytes past its Content-Length: they are dropped, and that is logged once. */
+    private void logExcess() {
+        if (!excessLogged) {
+            excessLogged = true;
+            log.warn("dropping body bytes beyond Content-Length " + declaredLength + " (status "
+                    + HeaderRules.quote(status) + "); the rest of the body is not read");
+        }
     }
 
     /**
@@ -173,8 +197,11 @@ final class Exchange implements StartResponse {
         for (int i = 0; i < n; i++) {
             total += requireChunk(list.get(i)).length;
         }
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < n && !lengthSent(); i++) {
             sendChunk(list.get(i), total, false);
+        }
+        if (declaredLength >= 0 && total > declaredLength) {
+            logExcess();
         }
     }
 
@@ -186,6 +213,12 @@ final class Exchange implements StartResponse {
         byte[] buffer = new byte[stream.blockSize()];
         for (int n; (n = stream.read(buffer)) > 0; ) {
             sendChunk(buffer, n, -1, true);
+            if (lengthSent()) {
+                if (stream.read(buffer) > 0) {
+                    logExcess();
+                }
+                break;
+            }
         }
     }
 
@@ -265,11 +298,7 @@ final class Exchange implements StartResponse {
     private void writeChunk(byte[] chunk, int length, boolean flush) throws ClientGoneException {
         if (declaredLength >= 0 && sent + length > declaredLength) {
             length = (int) (declaredLength - sent);
-            if (!excessLogged) {
-                excessLogged = true;
-                log.warn("dropping body bytes beyond Content-Length " + declaredLength + " (status "
-                        + HeaderRules.quote(status) + ")");
-            }
+            logExcess();
         }
         try {
             if (length > 0) {

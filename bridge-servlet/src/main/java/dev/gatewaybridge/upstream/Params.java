@@ -98,6 +98,12 @@ public final class Params {
         String path = Environ.get(environ, Environ.PATH_INFO, "");
         String fullPath = mount.isEmpty() ? path : mount + path;
         rejectControls("path", fullPath);
+        if (path.isEmpty() && (root != null || scriptPattern != null)
+                && environ.get(Environ.SCRIPT_PATH) instanceof String servletPath && mount.endsWith(servletPath)) {
+            // An extension (*.php) or exact (/doku.php) mapping: the file is named by SCRIPT_NAME's end.
+            mount = mount.substring(0, mount.length() - servletPath.length());
+            path = servletPath;
+        }
         Split split = split(path);
         List<Param> out = new ArrayList<>(32 + fixed.size());
         String scheme = Environ.get(environ, Environ.WSGI_URL_SCHEME, "http");
@@ -107,7 +113,8 @@ public final class Params {
         copy(environ, out, Environ.CONTENT_TYPE, Environ.CONTENT_LENGTH);
         out.add(new Param("SCRIPT_NAME", mount + split.script));
         out.add(new Param("REQUEST_URI", requestUri(environ, fullPath)));
-        out.add(new Param("DOCUMENT_URI", fullPath));
+        // After try_files the URI is the script's (nginx: try_files $fastcgi_script_name sets $uri to it).
+        out.add(new Param("DOCUMENT_URI", tryFiles ? mount + split.script : fullPath));
         if (root != null) {
             out.add(new Param("DOCUMENT_ROOT", rootText));
         }

@@ -25,11 +25,21 @@ final class Nginx implements AutoCloseable {
      * {@code fastcgiPass}, with Debian's fastcgi_params and keep-alive to the backend off (nginx's default).
      */
     static Nginx start(Path dir, Path root, String fastcgiPass) throws IOException, InterruptedException {
+        return start(dir, root, fastcgiPass, false);
+    }
+
+    /**
+     * With {@code tryFiles}, Debian's snippets/fastcgi-php.conf: {@code try_files $fastcgi_script_name =404},
+     * which sets {@code $uri} to the script's URI (PATH_INFO kept in a variable set before it).
+     */
+    static Nginx start(Path dir, Path root, String fastcgiPass, boolean tryFiles)
+            throws IOException, InterruptedException {
         Path binary = Peers.require("nginx", "/usr/sbin/nginx");
         int port = Peers.freePort();
         Path conf = dir.resolve("nginx.conf");
         Files.createDirectories(dir.resolve("tmp"));
         Files.writeString(conf, """
+                %6$s
                 worker_processes 1;
                 error_log %1$s/nginx-error.log;
                 pid %1$s/nginx.pid;
@@ -47,14 +57,18 @@ final class Nginx implements AutoCloseable {
                         root %3$s;
                         location ~ [^/]\\.php(/|$) {
                             fastcgi_split_path_info ^(.+\\.php)(/.*)$;
+                            %5$s
+                            set $path_info $fastcgi_path_info;
                             fastcgi_pass %4$s;
                             include /etc/nginx/fastcgi_params;
                             fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;
-                            fastcgi_param PATH_INFO $fastcgi_path_info;
+                            fastcgi_param PATH_INFO $path_info;
                         }
                     }
                 }
-                """.formatted(dir, port, root, fastcgiPass));
+                """.formatted(dir, port, root, fastcgiPass, tryFiles ? "try_files $fastcgi_script_name =404;" : "",
+                // try_files looks at the files: as root, workers (else "nobody") must see the test's 0700 folder
+                "root".equals(System.getProperty("user.name")) ? "user root;" : ""));
         Process process = new ProcessBuilder(binary.toString(), "-c", conf.toString(), "-p", dir.toString(),
                 "-g", "daemon off;").redirectErrorStream(true).redirectOutput(dir.resolve("nginx.out").toFile()).start();
         Nginx nginx = new Nginx(port, process);

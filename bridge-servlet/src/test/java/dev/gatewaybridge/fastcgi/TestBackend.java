@@ -91,9 +91,11 @@ final class TestBackend implements AutoCloseable {
     final AtomicInteger requests = new AtomicInteger();
     final List<Integer> aborts = new CopyOnWriteArrayList<>();
     final List<Request> seen = new CopyOnWriteArrayList<>();
+    /** FCGI_GET_VALUES records received. */
+    final AtomicInteger getValues = new AtomicInteger();
 
     /**
-     * @param values the FCGI_GET_VALUES answer (empty: answer with no values)
+     * @param values the FCGI_GET_VALUES answer (empty: answer with no values; null: never answer, as uWSGI)
      * @param multiplex run each request on its own thread, so several overlap on one connection
      */
     TestBackend(Map<String, String> values, boolean multiplex, Handler handler) throws IOException {
@@ -180,6 +182,10 @@ final class TestBackend implements AutoCloseable {
 
                 @Override
                 public void onGetValues(List<NameValues.Pair> names) {
+                    getValues.incrementAndGet();
+                    if (values == null) {
+                        return;
+                    }
                     try {
                         synchronized (writer) {
                             writer.getValuesResult(values);

@@ -279,6 +279,39 @@ class ResponseRulesTest {
     @Tag("app-violation")
     @ParameterizedTest
     @EnumSource(Kind.class)
+    void anEndlessBodyStopsAtItsContentLengthIsClosedAndLoggedOnce(Kind kind) {
+        // Issue 11 §2: iterated to the end, an endless body pinned the thread and close() never ran.
+        AtomicInteger asked = new AtomicInteger();
+        CountingBody endless = new CountingBody(new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return true;
+            }
+
+            @Override
+            public byte[] next() {
+                asked.incrementAndGet();
+                return "ab".getBytes(StandardCharsets.US_ASCII);
+            }
+        });
+        try (ServletContainer c = serve(kind, (env, start) -> {
+            start.start("200 OK", List.of(Header.of("Content-Length", "5")));
+            return endless;
+        })) {
+            var r = RawHttp.get(c.port(), "/");
+            assertEquals(200, r.status());
+            assertEquals("ababa", r.text());
+            assertTrue(r.complete(), r::toString);
+            assertClosedOnce(endless);
+            assertEquals(3, asked.get(), "chunks asked for: the three that hold the 5 declared bytes");
+            assertEquals(1, c.log().stream().filter(l -> l.contains("beyond Content-Length 5")).count(),
+                    c.log()::toString);
+        }
+    }
+
+    @Tag("app-violation")
+    @ParameterizedTest
+    @EnumSource(Kind.class)
     void aBodyShorterThanItsContentLengthAbortsTheConnection(Kind kind) {
         try (ServletContainer c = serve(kind, (env, start) -> {
             start.start("200 OK", List.of(Header.of("Content-Length", "10")));

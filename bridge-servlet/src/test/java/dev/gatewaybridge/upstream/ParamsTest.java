@@ -262,4 +262,34 @@ class ParamsTest {
             org.junit.jupiter.api.Assertions.assertFalse(Params.isHttpKey(key), key);
         }
     }
+
+    @Test
+    void anExtensionOrExactMappingNamesTheScriptByTheServletPathForFastCgiAndScgi() {
+        var env = environ("/wiki/sub/doku.php", "");
+        env.put("gateway.script_path", "/sub/doku.php"); // *.php or /sub/doku.php, in context /wiki
+        var p = asMap(Params.builder().root(Path.of("/srv/www")).scriptPattern(PHP_SPLIT).build().forRequest(env));
+        assertEquals("/srv/www/sub/doku.php", p.get("SCRIPT_FILENAME"));
+        assertEquals("/wiki/sub/doku.php", p.get("SCRIPT_NAME"));
+        assertEquals("", p.get("PATH_INFO"));
+        assertEquals("/wiki/sub/doku.php", p.get("DOCUMENT_URI"));
+    }
+
+    @Test
+    void aServletPathThatIsNotTheEndOfScriptNameIsNotUsed() {
+        // A middleware rewrote SCRIPT_NAME: the path cannot be trusted to name a file, as before (400).
+        var env = environ("/elsewhere", "");
+        env.put("gateway.script_path", "/doku.php");
+        var e = assertThrows(HttpStatusException.class,
+                () -> Params.builder().root(Path.of("/srv/www")).build().forRequest(env));
+        assertEquals(400, e.status());
+    }
+
+    @Test
+    void withTryFilesDocumentUriIsTheScriptsUri(@TempDir Path root) throws Exception {
+        Files.writeString(root.resolve("index.php"), "");
+        var p = asMap(Params.builder().root(root).scriptPattern(PHP_SPLIT).tryFiles(true).build()
+                .forRequest(environ("/app", "/index.php/a/b")));
+        assertEquals("/app/index.php", p.get("DOCUMENT_URI"));
+        assertEquals("/a/b", p.get("PATH_INFO"));
+    }
 }

@@ -1,0 +1,28 @@
+package dev.gatewaybridge.cgi;
+
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.gatewaybridge.api.Header;
+import dev.gatewaybridge.api.HeaderRules;
+
+/**
+ * The hop-by-hop headers one application's backend sent, logged at DEBUG (JUL FINE) once per name. A
+ * backend's {@code Connection: close} describes its own connection, not ours (RFC 9110 §7.6.1): it is
+ * normal, dropped silently by nginx, and would otherwise fill the log on every page.
+ */
+public final class DroppedHeaders {
+
+    private static final System.Logger LOG = System.getLogger(CgiResponse.class.getName());
+    /** More names than the hop-by-hop set holds cannot come: the set bounds this one. */
+    private final Set<String> logged = ConcurrentHashMap.newKeySet();
+
+    /** Notes that {@code header} was dropped; logs it if its name was not logged before by this instance. */
+    void dropped(Header header) {
+        if (logged.add(header.name().toLowerCase(Locale.ROOT))) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "dropped hop-by-hop header from the backend (logged once"
+                    + " per name): " + header.name() + ": " + HeaderRules.quote(header.value()));
+        }
+    }
+}
