@@ -57,7 +57,8 @@ final class ServletInput extends InputStream implements InputDeadline {
         int n;
         try {
             if (bounded && tomcat != null) {
-                tomcat.set(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+                // Rounded up: the read must not end before the deadline the caller checks against.
+                tomcat.set(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()) + 2);
             }
             n = in().read(b, off, remaining < 0 ? len : (int) Math.min(len, remaining));
         } catch (IOException | RuntimeException e) {

@@ -30,6 +30,9 @@ public final class TimedInput extends InputStream {
     /** One timer thread for every body; it ends after a few idle seconds (no thread is left behind). */
     private static final ScheduledThreadPoolExecutor TIMER = timer();
 
+    /** A container's read timeout is in milliseconds and may end a read that much early. */
+    private static final long SLACK = TimeUnit.MILLISECONDS.toNanos(20);
+
     private final InputStream in;
     private final BodyLimits limits;
     private final String client;
@@ -125,9 +128,10 @@ public final class TimedInput extends InputStream {
         return n;
     }
 
+    /** Whether a failed read was ended by the deadline (our interrupt, or a container timeout set to it). */
     private boolean timedOut(long deadline) {
         synchronized (this) {
-            return expired || System.nanoTime() - deadline >= 0;
+            return expired || System.nanoTime() - deadline >= -SLACK;
         }
     }
 
