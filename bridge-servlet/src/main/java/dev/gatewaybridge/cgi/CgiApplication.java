@@ -402,9 +402,11 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
             if (process.timedOut()) {
                 return new IOException("CGI program killed at its timeout", cause);
             }
-            if (process.inputFailure() != null) {
-                return process.inputFailure() instanceof IOException io ? io
-                        : new IOException(process.inputFailure().getMessage(), process.inputFailure());
+            if (process.inputFailure() instanceof IOException io) {
+                return io;
+            }
+            if (process.inputFailure() instanceof RuntimeException status) {
+                throw status; // a 408: its status stands if the headers have not left yet
             }
             return new IOException("CGI program output cut short (program killed or closed)", cause);
         }

@@ -170,7 +170,9 @@ final class CgiProcess implements AutoCloseable {
                 }
             }
         } finally {
-            closeQuietly(stdin);
+            if (inputFailure == null) {
+                closeQuietly(stdin);
+            } // else left open: at its end the program would take a cut body for a whole one; close() closes it
         }
     }
 
