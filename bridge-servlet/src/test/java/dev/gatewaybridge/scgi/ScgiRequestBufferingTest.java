@@ -46,7 +46,7 @@ class ScgiRequestBufferingTest {
             List<SlowClient> slow = new ArrayList<>();
             try {
                 for (int i = 0; i < UwsgiRig.PROCESSES; i++) {
-                    slow.add(SlowClient.start(c.port(), "/upload", 100_000, i % 2 == 1, 2048, 50));
+                    slow.add(SlowClient.start(c.port(), "/upload", 200_000, false, 2048, 50));
                 }
                 Thread.sleep(500);
                 try (RawHttp quick = RawHttp.open(c.port())) {
@@ -56,9 +56,9 @@ class ScgiRequestBufferingTest {
                     assertEquals("0 0", r.text()); // SCGI always sends CONTENT_LENGTH
                 }
                 for (SlowClient s : slow) {
-                    assertTrue(s.sent() < 100_000, "still uploading when the GET was answered: " + s.sent());
+                    assertTrue(s.sent() < 200_000, "still uploading when the GET was answered: " + s.sent());
                     var r = s.hurry().response();
-                    assertEquals("100000 100000", r.text(), r.toString());
+                    assertEquals("200000 200000", r.text(), r.toString());
                 }
             } finally {
                 slow.forEach(SlowClient::close);
