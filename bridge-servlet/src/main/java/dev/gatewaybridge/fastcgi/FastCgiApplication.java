@@ -37,8 +37,9 @@ import dev.gatewaybridge.upstream.Timeouts;
  *
  * <p>Per backend a pool of kept-alive connections (FCGI_KEEP_CONN), sized from the backend's FCGI_MAX_CONNS
  * and multiplexed when it says FCGI_MPXS_CONNS=1; several backends with round-robin or least-busy choice,
- * failover on a failed connect and passive health (nginx's max_fails/fail_timeout). The request body goes
- * out as FCGI_STDIN as it is read; FCGI_STDOUT is parsed as a CGI response (RFC 3875 §6) and streamed;
+ * failover on a failed connect and passive health (nginx's max_fails/fail_timeout). The request body is read
+ * whole before a backend connection is taken (nginx's fastcgi_request_buffering; or, turned off, streamed as
+ * it is read) and goes out as FCGI_STDIN; FCGI_STDOUT is parsed as a CGI response (RFC 3875 §6) and streamed;
  * FCGI_STDERR goes to {@code wsgi.errors}. A client that leaves makes it send FCGI_ABORT_REQUEST.
  *
  * <p>Status codes: 502 when no backend answers or one breaks the protocol, 504 when one times out, 400 for a

@@ -30,7 +30,8 @@ import dev.gatewaybridge.upstream.Timeouts;
 /**
  * A gateway application that passes each request to an SCGI server (uWSGI, a Python {@code scgi} server,
  * Rack...) and streams the answer back: one connection per request (SCGI has no keep-alive), the header
- * block built by {@link Params} from the environ, the request body streamed after it, the response read as a
+ * block built by {@link Params} from the environ, the request body after it (read whole before connecting,
+ * unless {@code scgi.requestBuffering} is off), the response read as a
  * CGI response ({@link CgiResponseParser}) and its body streamed to the client as it arrives.
  *
  * <p>Several backends are balanced and failed over by a {@link BackendSet}; no backend reachable is a 502,
