@@ -68,6 +68,16 @@ final class ConnectionPool implements FastCgiConnection.Owner, AutoCloseable {
         return requestsPerConnection;
     }
 
+    /** The open connections, a copy (tests). */
+    List<FastCgiConnection> connections() {
+        lock.lock();
+        try {
+            return List.copyOf(connections);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Open connections (tests: nothing leaks). */
     int size() {
         lock.lock();

@@ -26,6 +26,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import dev.gatewaybridge.upstream.BackendAddress;
 import dev.gatewaybridge.upstream.BackendTimeoutException;
 import dev.gatewaybridge.upstream.Param;
+import dev.gatewaybridge.upstream.QuickAck;
 
 /**
  * One transport connection to a FastCGI backend (TCP or a Unix domain socket) carrying one request at a time,
@@ -60,6 +61,8 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
      */
     final boolean inline;
     private final ByteBuffer readBuffer;
+    /** Acknowledges each read at once, so php-fpm's Nagle-held last write is not held for our delayed ACK. */
+    private final QuickAck quickAck;
     /** When a read of the inline request thread, or any write, blocked ({@link System#nanoTime()}); 0: none. */
     private volatile long blockedSince;
     /** Whether that blocked call is a write (set before {@link #blockedSince}, which publishes it). */
@@ -84,6 +87,7 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
         this.inline = inline;
         this.writer = new RecordWriter(new BufferedOutputStream(channelOutput(), 16 * 1024));
         this.readBuffer = inline ? ByteBuffer.allocate(64 * 1024) : null;
+        this.quickAck = QuickAck.of(channel);
         this.reader = inline ? null : new Thread(this::readLoop, "fastcgi-reader " + backend);
         if (reader != null) {
             reader.setDaemon(true);
@@ -279,6 +283,7 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
                     parser.finish();
                     throw new EOFException("FastCGI backend " + backend + " closed the connection");
                 }
+                quickAck.afterRead();
                 parser.feed(buffer.array(), 0, n);
             }
         } catch (Exception e) {
@@ -421,6 +426,7 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
                 parser.finish();
                 throw new EOFException("FastCGI backend " + backend + " closed the connection");
             }
+            quickAck.afterRead();
             parser.feed(readBuffer.array(), 0, n);
         } catch (Exception e) {
             failAll(e);
@@ -494,6 +500,11 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
     void timeOut(String why) {
         timedOut = why;
         close();
+    }
+
+    /** How this connection acknowledges what it reads (tests). */
+    QuickAck quickAck() {
+        return quickAck;
     }
 
     /** Waits for the reader thread to end (tests, shutdown). */

@@ -308,8 +308,10 @@ class FastCgiBackendTest {
     void waitersThatTimeOutWhileSlotsAreHandedOnLoseNoConnection() throws Exception {
         // 8 threads on 1 connection, each willing to wait 30 ms: some get 503, racing the hand-over of the
         // connection to them; none may take it with it. Afterwards the pool is whole and answers at once.
+        // 10 ms a request: 7 others ahead of a waiter take longer than its 30 ms. (It was 2 ms, and the race
+        // happened only because every answer also waited 40 ms for a delayed ACK: see FastCgiDelayedAckTest.)
         try (TestBackend backend = new TestBackend(Map.of(FCGI_MAX_CONNS, "1"), false, (r, out) -> {
-            Thread.sleep(2);
+            Thread.sleep(10);
             out.stdout(OK + "ok").end();
         }); FastCgiApplication fcgi = app(backend.backend()).connectTimeout(Duration.ofMillis(30)).build()) {
             Call.of("GET", "/").run(fcgi);
