@@ -59,11 +59,6 @@ public record BodyLimits(String prefix, boolean buffering, int bufferSize, long 
                 reader.parsed(BODY_MIN_RATE, DEFAULT_MIN_RATE, ConfigReader::parseSize));
     }
 
-    /** These limits with buffering {@code on}. */
-    public BodyLimits withBuffering(boolean on) {
-        return new BodyLimits(prefix, on, bufferSize, maxBodySize, timeout, minRate);
-    }
-
     /** 413 before any byte is read when the declared length is already over {@link #maxBodySize}. */
     public void checkDeclared(long length) {
         if (length > maxBodySize) {
