@@ -137,6 +137,14 @@ public final class ScgiApplication implements GatewayApplication, AutoCloseable 
             InputStream in = exchange(lease, vars, body);
             CgiResponse head = readHead(lease, in);
             head.start(startResponse);
+            List<byte[]> whole = wholeBody(head, in);
+            if (whole != null) {
+                lease.succeeded();
+                lease.value().close();
+                lease.close();
+                body.close();
+                return whole;
+            }
             return ResponseBody.of(in, lease, body);
         } catch (Throwable t) {
             if (lease != null) {
@@ -176,6 +184,31 @@ public final class ScgiApplication implements GatewayApplication, AutoCloseable 
         // Only the response head is read through this buffer (the CGI parser reads it a byte at a time); the
         // body's reads are larger than it, so BufferedInputStream hands them to the connection directly.
         return new BufferedInputStream(c.input(), RESPONSE_HEAD_BUFFER);
+    }
+
+    /**
+     * The whole body, when the head declared a Content-Length and that many bytes came with it (a small page
+     * usually does): the connection can go before the backend closes it, and the body leaves in one write with
+     * its length. Null, with nothing taken, otherwise (the body is streamed until the backend closes).
+     */
+    private static List<byte[]> wholeBody(CgiResponse head, InputStream in) throws IOException {
+        String length = null;
+        for (var h : head.headers()) {
+            if (h.name().equalsIgnoreCase("Content-Length")) {
+                if (length != null) {
+                    return null; // two: the server's response rules judge them
+                }
+                length = h.value().strip();
+            }
+        }
+        if (length == null || length.isEmpty() || length.length() > 5 || !length.chars().allMatch(Character::isDigit)) {
+            return null; // none, or not a small plain number: streamed, and judged by the server's rules
+        }
+        int declared = Integer.parseInt(length);
+        if (declared > in.available()) {
+            return null;
+        }
+        return List.of(in.readNBytes(declared));
     }
 
     /** Marks failures writing to the backend, to tell them from failures reading the client's body. */

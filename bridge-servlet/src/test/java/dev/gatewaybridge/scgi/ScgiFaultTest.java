@@ -126,6 +126,32 @@ class ScgiFaultTest {
     }
 
     @Test
+    void aWholeResponseWithItsContentLengthIsSentWithoutWaitingForTheBackendToClose() throws Exception {
+        // A backend that answers completely, then keeps the connection open: the bridge has all the body the
+        // head declared and lets the connection go at once instead of reading on to the read timeout (30 s).
+        var sawClose = new java.util.concurrent.CompletableFuture<String>();
+        try (GarbageBackend lingering = new GarbageBackend(out -> {
+                 write(out, "Status: 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello");
+             }, socket -> {
+                 try {
+                     socket.setSoTimeout(10_000);
+                     sawClose.complete(socket.getInputStream().read() < 0 ? "closed" : "more bytes");
+                 } catch (IOException e) {
+                     sawClose.complete("still open after 10 s: " + e);
+                 }
+             });
+             ServletContainer c = ServletContainer.jetty(ScgiApplication.builder()
+                     .backends("127.0.0.1:" + lingering.port())
+                     .timeouts(Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(60)).build())) {
+            var r = RawHttp.get(c.port(), "/");
+            assertEquals(200, r.status());
+            assertEquals("hello", r.text());
+            assertEquals("5", r.header("Content-Length"));
+            assertEquals("closed", sawClose.get(20, java.util.concurrent.TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
     void aBackendThatClosesWithoutAnsweringIs502() throws Exception {
         try (GarbageBackend silent = new GarbageBackend(out -> { });
              ServletContainer c = ServletContainer.jetty(bridge("127.0.0.1:" + silent.port()).build())) {
@@ -209,12 +235,18 @@ class ScgiFaultTest {
         private final Thread thread;
 
         GarbageBackend(Consumer<OutputStream> answer) throws IOException {
+            this(answer, socket -> { });
+        }
+
+        /** {@code after}: what the backend does with the connection once it answered, before it closes it. */
+        GarbageBackend(Consumer<OutputStream> answer, Consumer<Socket> after) throws IOException {
             server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
             thread = new Thread(() -> {
                 while (!server.isClosed()) {
                     try (Socket s = server.accept()) {
                         ScgiParser.parse(s.getInputStream(), (n, v) -> { }, ScgiParser.DEFAULT_MAX_BYTES);
                         answer.accept(s.getOutputStream());
+                        after.accept(s);
                     } catch (IOException | RuntimeException e) {
                         // closed, or a probe: next
                     }
