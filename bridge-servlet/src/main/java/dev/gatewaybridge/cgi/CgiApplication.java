@@ -29,6 +29,10 @@ import dev.gatewaybridge.api.HttpStatusException;
 import dev.gatewaybridge.api.StartResponse;
 import dev.gatewaybridge.files.FileApplication;
 import dev.gatewaybridge.paths.MissingSlash;
+import dev.gatewaybridge.upstream.BodyLimits;
+import dev.gatewaybridge.upstream.BufferedBody;
+import dev.gatewaybridge.upstream.RequestInput;
+import dev.gatewaybridge.upstream.TimedInput;
 
 /**
  * Runs CGI programs (RFC 3875) as a gateway application: resolves the program from PATH_INFO (or runs one
@@ -134,17 +138,75 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
             return staticFiles.serveFile(environ, startResponse, script.file());
         }
         List<String> command = command(script, Environ.get(environ, Environ.QUERY_STRING, ""));
-        Map<String, String> env = environment.build(environ, script);
-        if (!slots.tryAcquire()) {
-            return busy(startResponse);
-        }
-        CgiProcess process = start(environ, script, command, env);
+        Body body = body(environ);
+        boolean started = false;
         try {
-            process.feed(body(environ), Environ.bodyLength(environ));
-            return respond(environ, startResponse, script, process);
-        } catch (Exception | Error e) {
-            process.close();
-            throw e;
+            Map<String, String> env = environment.build(environ, script);
+            if (!slots.tryAcquire()) {
+                return busy(startResponse);
+            }
+            CgiProcess process = start(environ, script, command, env, body);
+            started = true;
+            try {
+                process.feed(body.input, body.length);
+                return respond(environ, startResponse, script, process);
+            } catch (Exception | Error e) {
+                process.close();
+                throw e;
+            }
+        } finally {
+            if (!started) {
+                body.close();
+            }
+        }
+    }
+
+    /**
+     * The request body as the program's stdin: read whole first (no program waits meanwhile) when
+     * {@code cgi.requestBuffering} is on, and always when it has no length, so that the program gets its
+     * CONTENT_LENGTH (RFC 3875 §4.1.2: php-cgi reads nothing without it); else streamed. Both under the body
+     * timeouts and the size limit. Closed when the program is.
+     */
+    private Body body(Map<String, Object> environ) throws IOException {
+        long length = Environ.bodyLength(environ);
+        InputStream in = environ.get(Environ.WSGI_INPUT) instanceof InputStream s ? s : null;
+        if (length == 0 || in == null) {
+            return new Body(null, null, 0);
+        }
+        BodyLimits limits = config.body();
+        if (length == Environ.BODY_UNTIL_END) {
+            BufferedBody buffered;
+            try (TimedInput timed = TimedInput.of(in, limits, environ)) {
+                InputStream all = environ.containsKey(Environ.httpKey("Transfer-Encoding")) ? timed
+                        : RequestInput.nonEmpty(timed); // an HTTP/2 GET has no body: one read tells
+                if (all == null) {
+                    return new Body(null, null, 0);
+                }
+                buffered = BufferedBody.read(all, Environ.BODY_UNTIL_END, limits);
+            }
+            environ.put(Environ.CONTENT_LENGTH, Long.toString(buffered.length()));
+            return new Body(buffered, buffered.open(), buffered.length());
+        }
+        limits.checkDeclared(length);
+        if (limits.buffering()) {
+            BufferedBody buffered = BufferedBody.read(environ, length, limits);
+            return new Body(buffered, buffered.open(), length);
+        }
+        TimedInput timed = TimedInput.of(in, limits, environ);
+        return new Body(timed, timed, length);
+    }
+
+    /** What feeds stdin, and what to close when the program is closed (a temporary file, the body timer). */
+    private record Body(AutoCloseable resource, InputStream input, long length) implements AutoCloseable {
+        @Override
+        public void close() {
+            if (resource != null) {
+                try {
+                    resource.close();
+                } catch (Exception e) {
+                    LOG.log(System.Logger.Level.WARNING, "CGI: closing the request body failed: " + e);
+                }
+            }
         }
     }
 
@@ -186,7 +248,7 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
 
     /** Starts the program; the slot taken for it is released when it is closed or fails to start. */
     private CgiProcess start(Map<String, Object> environ, ScriptResolver.Script script, List<String> command,
-            Map<String, String> env) {
+            Map<String, String> env, Body body) {
         CgiProcess[] self = new CgiProcess[1];
         CgiProcess p;
         try {
@@ -195,6 +257,7 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
                         if (self[0] != null) { // null: the program did not start
                             running.remove(self[0]);
                         }
+                        body.close(); // after the stdin pump ended
                         slots.release();
                     });
         } catch (IOException e) {
@@ -293,10 +356,6 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
         return call(next, startResponse);
     }
 
-    private static InputStream body(Map<String, Object> environ) {
-        return environ.get(Environ.WSGI_INPUT) instanceof InputStream in ? in : null;
-    }
-
     /** Lines for {@code wsgi.errors}, or the log when the environ has none. */
     private static Consumer<String> errors(Map<String, Object> environ) {
         if (environ.get(Environ.WSGI_ERRORS) instanceof PrintWriter w) {
@@ -359,8 +418,11 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
             if (process.timedOut()) {
                 return new IOException("CGI program killed at its timeout", cause);
             }
-            if (process.inputFailure() != null) {
-                return process.inputFailure();
+            if (process.inputFailure() instanceof IOException io) {
+                return io;
+            }
+            if (process.inputFailure() instanceof RuntimeException status) {
+                throw status; // a 408: its status stands if the headers have not left yet
             }
             return new IOException("CGI program output cut short (program killed or closed)", cause);
         }

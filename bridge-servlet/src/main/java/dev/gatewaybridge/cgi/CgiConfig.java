@@ -13,6 +13,9 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
+import dev.gatewaybridge.upstream.BodyLimits;
+import dev.gatewaybridge.upstream.ConfigReader;
+
 /**
  * The configuration of a {@link CgiApplication}, read once and immutable. Built from init-params
  * ({@link #fromParams}, names are the {@code cgi.*} constants below, documented in README section "cgi") or
@@ -42,12 +45,14 @@ import java.util.regex.PatternSyntaxException;
  * @param spawner          how programs start: {@code auto}, {@code native} or {@code jdk} ({@link #SPAWNER})
  * @param index            the file run for a directory ({@link #INDEX}), or null
  * @param staticFiles      whether files of the root that are not programs are sent as static files ({@link #STATIC})
+ * @param body             request buffering, the largest body and the body timeouts (the shared upstream ones)
  */
 public record CgiConfig(Path program, Path root, Map<String, List<String>> interpreters, Set<String> extensions,
         Set<String> methods, Duration timeout, int maxProcesses, int retryAfter, Set<String> headers,
         boolean passAuthorization, Map<String, String> env, List<String> passEnv, boolean queryArgs,
         Pattern argPattern, boolean nph, int redirectLimit, Path documentRoot, String serverSoftware,
-        CgiResponseParser.Limits limits, String spawner, String index, boolean staticFiles) {
+        CgiResponseParser.Limits limits, String spawner, String index, boolean staticFiles,
+        BodyLimits body) {
 
     /** Prefix of every param of the CGI bridge. */
     public static final String PREFIX = "cgi.";
@@ -98,6 +103,20 @@ public record CgiConfig(Path program, Path root, Map<String, List<String>> inter
      * else jdk, saying so in one log line.
      */
     public static final String SPAWNER = "cgi.spawner";
+    /**
+     * {@code true} to read every request body whole before the program starts (memory, then a temporary
+     * file); default false: a body with a Content-Length streams to stdin. A body without one (chunked) is
+     * always read whole, so that the program gets its CONTENT_LENGTH (RFC 3875 §4.1.2).
+     */
+    public static final String REQUEST_BUFFERING = PREFIX + BodyLimits.REQUEST_BUFFERING;
+    /** Bytes of a buffered body kept in memory, the rest in a temporary file; default 64k. */
+    public static final String BODY_BUFFER_SIZE = PREFIX + BodyLimits.BODY_BUFFER_SIZE;
+    /** Largest request body, 413 past it; default 16m. */
+    public static final String MAX_BODY_SIZE = PREFIX + BodyLimits.MAX_BODY_SIZE;
+    /** Longest silence of a client sending its body (the program waits on stdin meanwhile), then 408; default 20s. */
+    public static final String BODY_TIMEOUT = PREFIX + BodyLimits.BODY_TIMEOUT;
+    /** Bytes per second a body must average after bodyTimeout, else 408; default 500, 0 for none. */
+    public static final String BODY_MIN_RATE = PREFIX + BodyLimits.BODY_MIN_RATE;
 
     /**
      * Query arguments: letters, digits, '.', '_', '-', ',', '+' inside, and never a leading '-' so no value
@@ -229,6 +248,11 @@ public record CgiConfig(Path program, Path root, Map<String, List<String>> inter
         private String spawner = "auto";
         private String index;
         private boolean staticFiles;
+        private boolean requestBuffering;
+        private long bodyBufferSize = BodyLimits.DEFAULT_BUFFER_SIZE;
+        private long maxBodySize = BodyLimits.DEFAULT_MAX_BODY_SIZE;
+        private Duration bodyTimeout = BodyLimits.DEFAULT_TIMEOUT;
+        private long bodyMinRate = BodyLimits.DEFAULT_MIN_RATE;
 
         private Builder() {
         }
@@ -281,9 +305,26 @@ public record CgiConfig(Path program, Path root, Map<String, List<String>> inter
                 case SPAWNER -> spawner(v);
                 case INDEX -> index(v.isEmpty() ? null : v);
                 case STATIC -> staticFiles(bool(name, v));
+                case REQUEST_BUFFERING -> requestBuffering(bool(name, v));
+                case BODY_BUFFER_SIZE -> bodyBufferSize = size(name, v);
+                case MAX_BODY_SIZE -> maxBodySize = size(name, v);
+                case BODY_TIMEOUT -> bodyTimeout = sized(name, v, ConfigReader::parseDuration);
+                case BODY_MIN_RATE -> bodyMinRate = size(name, v);
                 default -> throw new IllegalArgumentException("unknown CGI param: " + name);
             }
             return this;
+        }
+
+        private static long size(String name, String v) {
+            return sized(name, v, ConfigReader::parseSize);
+        }
+
+        private static <T> T sized(String name, String v, java.util.function.Function<String, T> parse) {
+            try {
+                return parse.apply(v);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(name + " has an invalid value: " + v + " (" + e.getMessage() + ")");
+            }
         }
 
         private static boolean bool(String name, String v) {
@@ -410,6 +451,26 @@ public record CgiConfig(Path program, Path root, Map<String, List<String>> inter
             return this;
         }
 
+        /** {@link CgiConfig#REQUEST_BUFFERING}: every body read whole before the program starts. */
+        public Builder requestBuffering(boolean on) {
+            requestBuffering = on;
+            return this;
+        }
+
+        /** {@link CgiConfig#MAX_BODY_SIZE} and {@link CgiConfig#BODY_BUFFER_SIZE}. */
+        public Builder bodySizes(long maxBytes, long inMemory) {
+            maxBodySize = maxBytes;
+            bodyBufferSize = inMemory;
+            return this;
+        }
+
+        /** {@link CgiConfig#BODY_TIMEOUT} and {@link CgiConfig#BODY_MIN_RATE} (0: none). */
+        public Builder bodyTimeout(Duration timeout, long minRate) {
+            bodyTimeout = timeout;
+            bodyMinRate = minRate;
+            return this;
+        }
+
         public Builder headerLimits(int maxFields, int maxBytes) {
             maxHeaders = maxFields;
             maxHeaderBytes = maxBytes;
@@ -425,7 +486,9 @@ public record CgiConfig(Path program, Path root, Map<String, List<String>> inter
             }
             return new CgiConfig(program, root, interpreters, extensions, methods, timeout, maxProcesses,
                     retryAfter, headers, passAuthorization, env, passEnv, queryArgs, argPattern, nph,
-                    redirectLimit, documentRoot, serverSoftware, limits, spawner, index, staticFiles);
+                    redirectLimit, documentRoot, serverSoftware, limits, spawner, index, staticFiles,
+                    new BodyLimits(PREFIX, requestBuffering, (int) Math.min(Integer.MAX_VALUE - 8, bodyBufferSize),
+                            maxBodySize, bodyTimeout, bodyMinRate));
         }
 
         /** Builds a {@link CgiApplication} of this configuration. */

@@ -41,7 +41,7 @@ final class CgiProcess implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean timedOut;
     private volatile boolean killed;
-    private volatile IOException inputFailure;
+    private volatile Exception inputFailure;
     private volatile boolean finished;
     private volatile boolean sentOutput;
     private final ExecutorService pumps;
@@ -107,8 +107,11 @@ final class CgiProcess implements AutoCloseable {
         return timedOut;
     }
 
-    /** The failure reading the request body (client gone), if any: the program was killed for it. */
-    IOException inputFailure() {
+    /**
+     * The failure reading the request body (client gone: an IOException; too slow: a 408), if any: the
+     * program was killed for it.
+     */
+    Exception inputFailure() {
         return inputFailure;
     }
 
@@ -130,7 +133,7 @@ final class CgiProcess implements AutoCloseable {
         stdinPump = pumps.submit(() -> {
             try {
                 copy(body, stdin, length);
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 // copy() recorded it and killed the program
             }
         });
@@ -146,7 +149,7 @@ final class CgiProcess implements AutoCloseable {
                 int n;
                 try {
                     n = body.read(buf, 0, (int) Math.min(buf.length, left));
-                } catch (IOException e) {
+                } catch (IOException | RuntimeException e) {
                     inputFailure = e;
                     kill();
                     throw e;
@@ -167,7 +170,9 @@ final class CgiProcess implements AutoCloseable {
                 }
             }
         } finally {
-            closeQuietly(stdin);
+            if (inputFailure == null) {
+                closeQuietly(stdin);
+            } // else left open: at its end the program would take a cut body for a whole one; close() closes it
         }
     }
 

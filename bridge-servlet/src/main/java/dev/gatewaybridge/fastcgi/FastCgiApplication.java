@@ -26,9 +26,12 @@ import dev.gatewaybridge.cgi.DroppedHeaders;
 import dev.gatewaybridge.upstream.Backend;
 import dev.gatewaybridge.upstream.BackendSet;
 import dev.gatewaybridge.upstream.BackendUnavailableException;
+import dev.gatewaybridge.upstream.BodyLimits;
+import dev.gatewaybridge.upstream.BufferedBody;
 import dev.gatewaybridge.upstream.Param;
 import dev.gatewaybridge.upstream.Params;
 import dev.gatewaybridge.upstream.RequestInput;
+import dev.gatewaybridge.upstream.TimedInput;
 import dev.gatewaybridge.upstream.Timeouts;
 
 /**
@@ -37,8 +40,9 @@ import dev.gatewaybridge.upstream.Timeouts;
  *
  * <p>Per backend a pool of kept-alive connections (FCGI_KEEP_CONN), sized from the backend's FCGI_MAX_CONNS
  * and multiplexed when it says FCGI_MPXS_CONNS=1; several backends with round-robin or least-busy choice,
- * failover on a failed connect and passive health (nginx's max_fails/fail_timeout). The request body goes
- * out as FCGI_STDIN as it is read; FCGI_STDOUT is parsed as a CGI response (RFC 3875 §6) and streamed;
+ * failover on a failed connect and passive health (nginx's max_fails/fail_timeout). The request body is read
+ * whole before a backend connection is taken (nginx's fastcgi_request_buffering; or, turned off, streamed as
+ * it is read) and goes out as FCGI_STDIN; FCGI_STDOUT is parsed as a CGI response (RFC 3875 §6) and streamed;
  * FCGI_STDERR goes to {@code wsgi.errors}. A client that leaves makes it send FCGI_ABORT_REQUEST.
  *
  * <p>Status codes: 502 when no backend answers or one breaks the protocol, 504 when one times out, 400 for a
@@ -82,10 +86,19 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
     /** How long an unused pooled connection stays open (default 60s). */
     public static final String IDLE_TIMEOUT = FastCgiSettings.PREFIX + FastCgiSettings.IDLE_TIMEOUT;
 
+    /** Read the whole body before a backend connection is taken (default true; nginx fastcgi_request_buffering). */
+    public static final String REQUEST_BUFFERING = FastCgiSettings.PREFIX + BodyLimits.REQUEST_BUFFERING;
+    /** Bytes of a buffered body kept in memory, the rest in a temporary file (default 64k). */
+    public static final String BODY_BUFFER_SIZE = FastCgiSettings.PREFIX + BodyLimits.BODY_BUFFER_SIZE;
+    /** Largest request body; larger is 413 (default 16m). */
+    public static final String MAX_BODY_SIZE = FastCgiSettings.PREFIX + BodyLimits.MAX_BODY_SIZE;
+    /** Longest silence of a client sending its body, then 408 (default 20s). */
+    public static final String BODY_TIMEOUT = FastCgiSettings.PREFIX + BodyLimits.BODY_TIMEOUT;
+    /** Bytes per second a body must average after bodyTimeout, else 408 (default 500; 0 none). */
+    public static final String BODY_MIN_RATE = FastCgiSettings.PREFIX + BodyLimits.BODY_MIN_RATE;
+
     /** Request bodies up to this size are read before sending, so a request can be retried on a fresh connection. */
     static final int REPLAYABLE_BODY = 64 * 1024;
-    /** The largest chunked request body buffered to learn its CONTENT_LENGTH (16 MiB). */
-    static final int MAX_CHUNKED_BODY = 16 * 1024 * 1024;
     private static final int MAX_ATTEMPTS = 3;
     /** Retry-After of the 503 at the connection limit, seconds (the CGI bridge's default too). */
     static final int RETRY_AFTER_SECONDS = 1;
@@ -182,7 +195,13 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
      */
     Response forward(Map<String, Object> environ) throws IOException {
         List<Param> p = settings.params().forRequest(environ); // a bad path is a 400 before any body is read
-        RequestBody body = RequestBody.of(environ);
+        // Read before any backend is chosen: a slow client then holds a container thread, never a worker.
+        try (RequestBody body = RequestBody.of(environ, settings.body())) {
+            return forward(environ, p, body);
+        }
+    }
+
+    private Response forward(Map<String, Object> environ, List<Param> p, RequestBody body) throws IOException {
         if (body.lengthLearned) {
             p = settings.params().forRequest(environ); // a chunked body: now with its CONTENT_LENGTH
         }
@@ -221,10 +240,10 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
      */
     private Response send(List<Param> p, RequestBody body, PrintWriter errors, long deadline) throws IOException {
         // A request all in memory may be sent by the thread that frees a connection for it (ConnectionPool).
-        ConnectionPool.Outgoing outgoing = body.replayable()
+        ConnectionPool.Outgoing outgoing = body.bytes != null
                 ? new ConnectionPool.Outgoing(role, settings.keepConn(), p, body.bytes, errors) : null;
         BackendSet.Lease<FastCgiConnection> lease = settings.backends()
-                .acquire(b -> pools.get(b).acquire(settings.connectMillis(), outgoing == null, outgoing));
+                .acquire(b -> pools.get(b).acquire(settings.connectMillis(), !body.replayable(), outgoing));
         FastCgiConnection connection = lease.value();
         boolean reused = connection.reused;
         Response response = null;
@@ -234,7 +253,7 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
                 exchange = connection.begin(role, settings.keepConn(), p, body.bytes, errors);
             }
             response = new Response(lease, exchange, reused, deadline); // its deadline also bounds the upload
-            if (!body.replayable()) {
+            if (body.bytes == null) {
                 body.send(connection, exchange);
             }
             return response;
@@ -312,89 +331,109 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
         }
     }
 
-    /** The request body: kept in memory when small (replayable), else streamed from wsgi.input once. */
-    static final class RequestBody {
-        /** The whole body when it is small enough to keep (then sent with the request's first write). */
+    /**
+     * The request body as FCGI_STDIN: buffered whole before a backend is chosen ({@link BufferedBody}: with
+     * {@code fastcgi.requestBuffering}, and always for a body without a length, which PHP needs a
+     * CONTENT_LENGTH for), then replayable; or, with buffering off, streamed once from {@code wsgi.input} as it
+     * is read. Either way under the body timeouts ({@link TimedInput}) and the size limit.
+     */
+    static final class RequestBody implements AutoCloseable {
+        /** The whole body when it is in memory and small: sent with the request's first write. */
         final byte[] bytes;
         /** Whether CONTENT_LENGTH was put in the environ after reading a chunked body. */
         boolean lengthLearned;
-        private final InputStream input;
+        private final BufferedBody buffered;
+        private final TimedInput input;
         private final long length;
 
-        private RequestBody(byte[] bytes, InputStream input, long length) {
-            this.bytes = bytes;
+        private RequestBody(BufferedBody buffered, TimedInput input, long length) {
+            this.buffered = buffered;
+            this.bytes = buffered != null && buffered.length() <= REPLAYABLE_BODY ? buffered.bytes() : null;
             this.input = input;
             this.length = length;
         }
 
-        static RequestBody of(Map<String, Object> environ) throws IOException {
-            InputStream in = environ.get(Environ.WSGI_INPUT) instanceof InputStream s ? s : InputStream.nullInputStream();
+        private static RequestBody of(BufferedBody buffered) {
+            return new RequestBody(buffered, null, buffered.length());
+        }
+
+        static RequestBody of(Map<String, Object> environ, BodyLimits limits) throws IOException {
             long length = Environ.bodyLength(environ);
             if (length == 0) {
-                return new RequestBody(new byte[0], null, 0); // no body (a GET): nothing to read
+                return of(BufferedBody.empty()); // no body (a GET): nothing to read
             }
+            InputStream in = environ.get(Environ.WSGI_INPUT) instanceof InputStream s ? s : InputStream.nullInputStream();
             if (length == Environ.BODY_UNTIL_END) {
-                if (environ.containsKey(Environ.httpKey("Transfer-Encoding"))) {
-                    return unknownLength(environ, in); // chunked: sent with its length, even 0, as nginx does
-                }
-                // HTTP/2 or later without content-length: a body (RFC 9113 §8.1.1), or none (a GET), which goes
-                // without CONTENT_LENGTH as nginx sends it; one read tells which.
-                InputStream body = RequestInput.nonEmpty(in);
-                return body == null ? new RequestBody(new byte[0], null, 0) : unknownLength(environ, body);
+                return unknownLength(environ, in, limits);
             }
-            if (length <= REPLAYABLE_BODY) {
-                byte[] all = in.readNBytes((int) length);
-                if (all.length < length) {
-                    throw new HttpStatusException(400, "request body ended after " + all.length + " of "
-                            + length + " bytes");
-                }
-                return new RequestBody(all, null, length);
+            limits.checkDeclared(length);
+            if (limits.buffering() || length <= REPLAYABLE_BODY) {
+                return of(BufferedBody.read(environ, length, limits));
             }
-            return new RequestBody(null, in, length);
+            return new RequestBody(null, TimedInput.of(in, limits, environ), length);
         }
 
         /**
          * A body without a length (chunked, or HTTP/2 without content-length): PHP reads none without
-         * CONTENT_LENGTH, so it is read whole first and its length put in the environ, as nginx buffers one
-         * (up to {@link #MAX_CHUNKED_BODY}, else 413).
+         * CONTENT_LENGTH, so it is read whole first and its length put in the environ, as nginx buffers one.
+         * An HTTP/2 request without content-length may have no body at all (a GET), which goes without
+         * CONTENT_LENGTH as nginx sends it: one read tells. A chunked body is sent with its length, even 0.
          */
-        private static RequestBody unknownLength(Map<String, Object> environ, InputStream in) throws IOException {
-            byte[] all = in.readNBytes(MAX_CHUNKED_BODY + 1);
-            if (all.length > MAX_CHUNKED_BODY) {
-                throw new HttpStatusException(413, "request body without Content-Length larger than "
-                        + MAX_CHUNKED_BODY + " bytes");
-            }
-            environ.put(Environ.CONTENT_LENGTH, Integer.toString(all.length));
-            RequestBody body = all.length <= REPLAYABLE_BODY ? new RequestBody(all, null, all.length)
-                    : new RequestBody(null, new java.io.ByteArrayInputStream(all), all.length);
-            body.lengthLearned = true;
-            return body;
-        }
-
-        boolean replayable() {
-            return bytes != null;
-        }
-
-        /** §5.3: a streamed body as FCGI_STDIN records as it is read, then the empty record. */
-        void send(FastCgiConnection connection, Exchange exchange) throws IOException {
-            {
-                byte[] buffer = new byte[32 * 1024];
-                long left = length < 0 ? Long.MAX_VALUE : length;
-                while (left > 0) {
-                    int n;
-                    try {
-                        n = input.read(buffer, 0, (int) Math.min(buffer.length, left));
-                    } catch (IOException e) {
-                        throw new ClientGoneException(e); // the client left during the upload
-                    }
-                    if (n < 0) {
-                        break;
-                    }
-                    connection.send(FCGI_STDIN, exchange, buffer, 0, n);
-                    left -= n;
+        private static RequestBody unknownLength(Map<String, Object> environ, InputStream in, BodyLimits limits)
+                throws IOException {
+            BufferedBody buffered;
+            try (TimedInput timed = TimedInput.of(in, limits, environ)) {
+                InputStream body = environ.containsKey(Environ.httpKey("Transfer-Encoding")) ? timed
+                        : RequestInput.nonEmpty(timed);
+                if (body == null) {
+                    return of(BufferedBody.empty());
                 }
+                buffered = BufferedBody.read(body, Environ.BODY_UNTIL_END, limits);
+            }
+            environ.put(Environ.CONTENT_LENGTH, Long.toString(buffered.length()));
+            RequestBody b = of(buffered);
+            b.lengthLearned = true;
+            return b;
+        }
+
+        /** Whether it can be sent again (it was read whole): a request that met a stale connection is retried. */
+        boolean replayable() {
+            return buffered != null;
+        }
+
+        /** §5.3: a body not sent with the first write, as FCGI_STDIN records, then the empty record. */
+        void send(FastCgiConnection connection, Exchange exchange) throws IOException {
+            InputStream source = buffered != null ? buffered.open() : input;
+            byte[] buffer = new byte[32 * 1024];
+            long left = length < 0 ? Long.MAX_VALUE : length;
+            while (left > 0) {
+                int n;
+                try {
+                    n = source.read(buffer, 0, (int) Math.min(buffer.length, left));
+                } catch (IOException e) {
+                    if (buffered != null) {
+                        throw e; // the temporary file
+                    }
+                    throw new ClientGoneException(e); // the client left during the upload
+                }
+                if (n < 0) {
+                    break;
+                }
+                connection.send(FCGI_STDIN, exchange, buffer, 0, n);
+                left -= n;
             }
             connection.endStream(FCGI_STDIN, exchange);
+        }
+
+        /** Frees a temporary file and hands wsgi.input back to the container's timeouts. */
+        @Override
+        public void close() throws IOException {
+            if (input != null) {
+                input.close();
+            }
+            if (buffered != null) {
+                buffered.close();
+            }
         }
     }
 
@@ -484,6 +523,24 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
 
         public Builder idleTimeout(Duration timeout) {
             return set(IDLE_TIMEOUT, timeout.toMillis() + "ms");
+        }
+
+        public Builder requestBuffering(boolean on) {
+            return set(REQUEST_BUFFERING, on);
+        }
+
+        public Builder bodyBufferSize(long bytes) {
+            return set(BODY_BUFFER_SIZE, bytes);
+        }
+
+        public Builder maxBodySize(long bytes) {
+            return set(MAX_BODY_SIZE, bytes);
+        }
+
+        /** The body timeouts: longest silence, and the rate the body must average after it (0: none). */
+        public Builder bodyTimeout(Duration timeout, long minRate) {
+            set(BODY_MIN_RATE, minRate);
+            return set(BODY_TIMEOUT, timeout.toMillis() + "ms");
         }
 
         /** Adds one fixed param. */

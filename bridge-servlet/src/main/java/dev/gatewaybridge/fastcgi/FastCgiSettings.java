@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.gatewaybridge.upstream.BackendSet;
+import dev.gatewaybridge.upstream.BodyLimits;
 import dev.gatewaybridge.upstream.ConfigReader;
 import dev.gatewaybridge.upstream.Params;
 import dev.gatewaybridge.upstream.Timeouts;
@@ -12,10 +13,10 @@ import dev.gatewaybridge.upstream.Timeouts;
 /**
  * The configuration of a {@link FastCgiApplication}, read once from {@code fastcgi.*} parameters (names:
  * the constants on {@link FastCgiApplication}); a missing, unknown or bad one fails naming it. The backend
- * set, timeouts and params are the shared {@code upstream} ones; the pool settings are FastCGI's own.
+ * set, timeouts, params and body limits are the shared {@code upstream} ones; the pool settings are FastCGI's own.
  */
 record FastCgiSettings(BackendSet backends, Timeouts timeouts, Params params, int maxConnections,
-                       boolean multiplex, boolean keepConn, Duration idleTimeout) {
+                       boolean multiplex, boolean keepConn, Duration idleTimeout, BodyLimits body) {
 
     /** The parameter prefix. */
     static final String PREFIX = "fastcgi.";
@@ -31,7 +32,8 @@ record FastCgiSettings(BackendSet backends, Timeouts timeouts, Params params, in
     private static final Set<String> KNOWN = Set.of(BackendSet.BACKENDS, BackendSet.BALANCE, BackendSet.MAX_FAILS,
             BackendSet.FAIL_TIMEOUT, Timeouts.CONNECT_TIMEOUT, Timeouts.READ_TIMEOUT, Timeouts.TOTAL_TIMEOUT,
             Params.ROOT, Params.SCRIPT_PATTERN, Params.INDEX, Params.TRY_FILES, Params.PARAMS, Params.SERVER_SOFTWARE,
-            MAX_CONNECTIONS, MULTIPLEX, KEEP_CONN, IDLE_TIMEOUT);
+            MAX_CONNECTIONS, MULTIPLEX, KEEP_CONN, IDLE_TIMEOUT, BodyLimits.REQUEST_BUFFERING, BodyLimits.BODY_BUFFER_SIZE,
+            BodyLimits.MAX_BODY_SIZE, BodyLimits.BODY_TIMEOUT, BodyLimits.BODY_MIN_RATE);
 
     static FastCgiSettings from(Map<String, String> config) {
         return from(config, PREFIX);
@@ -45,7 +47,8 @@ record FastCgiSettings(BackendSet backends, Timeouts timeouts, Params params, in
                 reader.integer(MAX_CONNECTIONS, 0, 0),
                 reader.bool(MULTIPLEX, true),
                 reader.bool(KEEP_CONN, true),
-                reader.duration(IDLE_TIMEOUT, Duration.ofSeconds(60)));
+                reader.duration(IDLE_TIMEOUT, Duration.ofSeconds(60)),
+                BodyLimits.from(reader, true));
     }
 
     long connectMillis() {

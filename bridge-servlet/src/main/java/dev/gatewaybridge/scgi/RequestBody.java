@@ -3,71 +3,53 @@ package dev.gatewaybridge.scgi;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 
 import dev.gatewaybridge.api.Environ;
 import dev.gatewaybridge.api.HttpStatusException;
+import dev.gatewaybridge.upstream.BodyLimits;
+import dev.gatewaybridge.upstream.BufferedBody;
 import dev.gatewaybridge.upstream.RequestInput;
+import dev.gatewaybridge.upstream.TimedInput;
 
 /**
  * The request body as SCGI needs it: of a length known before the first byte goes out (CONTENT_LENGTH
- * leads the header block). A body with a Content-Length streams straight through; one without (chunked)
- * is buffered first, in memory up to 64 KiB, then in a temporary file, up to a limit (413 above it),
- * as nginx does for {@code scgi_pass}.
+ * leads the header block). Read whole before the backend is connected ({@link BufferedBody}, as nginx's
+ * {@code scgi_request_buffering}) when buffering is on, and always when it has no length (chunked); with
+ * buffering off a body with a Content-Length streams straight through. Both under the body timeouts.
  */
 final class RequestBody implements AutoCloseable {
 
-    private static final int MEMORY_LIMIT = 64 * 1024;
-
-    private final InputStream in;
+    private final BufferedBody buffered;
+    private final TimedInput streamed;
     private final long length;
-    private final Path spool;
 
-    private RequestBody(InputStream in, long length, Path spool) {
-        this.in = in;
+    private RequestBody(BufferedBody buffered, TimedInput streamed, long length) {
+        this.buffered = buffered;
+        this.streamed = streamed;
         this.length = length;
-        this.spool = spool;
     }
 
-    /** The body of the request in {@code environ}; buffers it if its length is unknown. */
-    static RequestBody of(Map<String, Object> environ, long maxBuffered) throws IOException {
-        InputStream in = environ.get(Environ.WSGI_INPUT) instanceof InputStream s ? s : InputStream.nullInputStream();
+    /** The body of the request in {@code environ}; read whole first if buffering is on or its length unknown. */
+    static RequestBody of(Map<String, Object> environ, BodyLimits limits) throws IOException {
         long length = Environ.bodyLength(environ);
+        if (length == 0) {
+            return new RequestBody(BufferedBody.empty(), null, 0);
+        }
+        InputStream in = environ.get(Environ.WSGI_INPUT) instanceof InputStream s ? s : InputStream.nullInputStream();
         if (length == Environ.BODY_UNTIL_END) {
-            return buffer(in, maxBuffered);
-        }
-        return new RequestBody(length == 0 ? InputStream.nullInputStream() : in, length, null);
-    }
-
-    private static RequestBody buffer(InputStream in, long maxBuffered) throws IOException {
-        InputStream body = RequestInput.nonEmpty(in); // an HTTP/2 GET has none: one read tells, with no buffer
-        if (body == null) {
-            return new RequestBody(InputStream.nullInputStream(), 0, null);
-        }
-        byte[] head = body.readNBytes(MEMORY_LIMIT);
-        if (head.length < MEMORY_LIMIT) {
-            return new RequestBody(new java.io.ByteArrayInputStream(head), head.length, null);
-        }
-        Path spool = Files.createTempFile("gateway-scgi-", ".body");
-        try (OutputStream out = Files.newOutputStream(spool)) {
-            out.write(head);
-            long total = head.length;
-            byte[] buffer = new byte[MEMORY_LIMIT];
-            for (int n; (n = body.read(buffer)) > 0; ) {
-                total += n;
-                if (total > maxBuffered) {
-                    throw new HttpStatusException(413, "request body without Content-Length is larger than "
-                            + maxBuffered + " bytes (" + ScgiApplication.MAX_BUFFERED_BODY + ")");
-                }
-                out.write(buffer, 0, n);
+            try (TimedInput timed = TimedInput.of(in, limits, environ)) {
+                InputStream body = RequestInput.nonEmpty(timed); // an HTTP/2 GET has none: one read tells
+                BufferedBody buffered = body == null ? BufferedBody.empty()
+                        : BufferedBody.read(body, Environ.BODY_UNTIL_END, limits);
+                return new RequestBody(buffered, null, buffered.length());
             }
-            return new RequestBody(Files.newInputStream(spool), total, spool);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(spool);
-            throw e;
         }
+        limits.checkDeclared(length);
+        if (limits.buffering()) {
+            return new RequestBody(BufferedBody.read(environ, length, limits), null, length);
+        }
+        return new RequestBody(null, TimedInput.of(in, limits, environ), length);
     }
 
     long length() {
@@ -77,9 +59,9 @@ final class RequestBody implements AutoCloseable {
     /**
      * Copies exactly {@link #length()} bytes to {@code out}; a request that ends sooner is a 400 (the
      * backend would wait for the rest).
-     *
      */
     void copyTo(OutputStream out) throws IOException {
+        InputStream in = buffered != null ? buffered.open() : streamed;
         byte[] buffer = new byte[(int) Math.min(64 * 1024, Math.max(length, 1))];
         long left = length;
         while (left > 0) {
@@ -93,11 +75,14 @@ final class RequestBody implements AutoCloseable {
         }
     }
 
+    /** Frees a temporary file and hands wsgi.input back to the container's timeouts. */
     @Override
     public void close() throws IOException {
-        if (spool != null) {
-            in.close();
-            Files.deleteIfExists(spool);
+        if (streamed != null) {
+            streamed.close();
+        }
+        if (buffered != null) {
+            buffered.close();
         }
     }
 }

@@ -21,6 +21,7 @@ import dev.gatewaybridge.upstream.BackendAddress;
 import dev.gatewaybridge.upstream.BackendSet;
 import dev.gatewaybridge.upstream.BackendTimeoutException;
 import dev.gatewaybridge.upstream.BackendUnavailableException;
+import dev.gatewaybridge.upstream.BodyLimits;
 import dev.gatewaybridge.upstream.ConfigReader;
 import dev.gatewaybridge.upstream.Connection;
 import dev.gatewaybridge.upstream.Param;
@@ -30,7 +31,8 @@ import dev.gatewaybridge.upstream.Timeouts;
 /**
  * A gateway application that passes each request to an SCGI server (uWSGI, a Python {@code scgi} server,
  * Rack...) and streams the answer back: one connection per request (SCGI has no keep-alive), the header
- * block built by {@link Params} from the environ, the request body streamed after it, the response read as a
+ * block built by {@link Params} from the environ, the request body after it (read whole before connecting,
+ * unless {@code scgi.requestBuffering} is off), the response read as a
  * CGI response ({@link CgiResponseParser}) and its body streamed to the client as it arrives.
  *
  * <p>Several backends are balanced and failed over by a {@link BackendSet}; no backend reachable is a 502,
@@ -70,10 +72,16 @@ public final class ScgiApplication implements GatewayApplication, AutoCloseable 
     public static final String PARAMS = PREFIX + Params.PARAMS;
     /** SERVER_SOFTWARE sent to the backend (default: the servlet's). */
     public static final String SERVER_SOFTWARE = PREFIX + Params.SERVER_SOFTWARE;
-    /** Largest request body without Content-Length buffered to learn its length (default 16m bytes). */
-    public static final String MAX_BUFFERED_BODY = PREFIX + "maxBufferedBody";
-
-    static final long DEFAULT_MAX_BUFFERED_BODY = 16L * 1024 * 1024;
+    /** Read the whole body before connecting to the backend (default true; nginx scgi_request_buffering). */
+    public static final String REQUEST_BUFFERING = PREFIX + BodyLimits.REQUEST_BUFFERING;
+    /** Bytes of a buffered body kept in memory, the rest in a temporary file (default 64k). */
+    public static final String BODY_BUFFER_SIZE = PREFIX + BodyLimits.BODY_BUFFER_SIZE;
+    /** Largest request body; larger is 413 (default 16m). */
+    public static final String MAX_BODY_SIZE = PREFIX + BodyLimits.MAX_BODY_SIZE;
+    /** Longest silence of a client sending its body, then 408 (default 20s). */
+    public static final String BODY_TIMEOUT = PREFIX + BodyLimits.BODY_TIMEOUT;
+    /** Bytes per second a body must average after bodyTimeout, else 408 (default 500; 0 none). */
+    public static final String BODY_MIN_RATE = PREFIX + BodyLimits.BODY_MIN_RATE;
     /** Joins the header block and the body's first bytes into one write. */
     private static final int REQUEST_BUFFER = 16 * 1024;
     /** For the response head, as nginx's scgi_buffer_size (a page or two); a longer head still parses. */
@@ -81,14 +89,15 @@ public final class ScgiApplication implements GatewayApplication, AutoCloseable 
     private static final Set<String> KNOWN = Set.of(BackendSet.BACKENDS, BackendSet.BALANCE, BackendSet.MAX_FAILS,
             BackendSet.FAIL_TIMEOUT, Timeouts.CONNECT_TIMEOUT, Timeouts.READ_TIMEOUT, Timeouts.TOTAL_TIMEOUT,
             Params.ROOT, Params.SCRIPT_PATTERN, Params.INDEX, Params.TRY_FILES, Params.PARAMS,
-            Params.SERVER_SOFTWARE, "maxBufferedBody");
+            Params.SERVER_SOFTWARE, BodyLimits.REQUEST_BUFFERING, BodyLimits.BODY_BUFFER_SIZE, BodyLimits.MAX_BODY_SIZE,
+            BodyLimits.BODY_TIMEOUT, BodyLimits.BODY_MIN_RATE);
 
     private final BackendSet backends;
     private final Timeouts timeouts;
     private final Params params;
     /** Hop-by-hop headers the backends sent, each name logged once. */
     private final DroppedHeaders dropped = new DroppedHeaders();
-    private final long maxBufferedBody;
+    private final BodyLimits body;
     private volatile boolean closed;
 
     /** Configured from init-params (all of them; only {@code scgi.*} are read, unknown ones fail). */
@@ -98,14 +107,14 @@ public final class ScgiApplication implements GatewayApplication, AutoCloseable 
         this.backends = BackendSet.from(reader);
         this.timeouts = Timeouts.from(reader);
         this.params = Params.from(reader);
-        this.maxBufferedBody = reader.parsed("maxBufferedBody", DEFAULT_MAX_BUFFERED_BODY, ScgiApplication::size);
+        this.body = BodyLimits.from(reader, true);
     }
 
     private ScgiApplication(Builder b) {
         this.backends = new BackendSet(b.backends, b.balance, b.maxFails, b.failTimeout);
         this.timeouts = b.timeouts;
         this.params = b.params;
-        this.maxBufferedBody = b.maxBufferedBody;
+        this.body = b.body;
     }
 
     public static Builder builder() {
@@ -123,7 +132,8 @@ public final class ScgiApplication implements GatewayApplication, AutoCloseable 
             throw new HttpStatusException(503, "the SCGI bridge is closed");
         }
         List<Param> vars = params.forRequest(environ);
-        RequestBody body = RequestBody.of(environ, maxBufferedBody);
+        // Read before connecting when buffering: a slow client then holds a container thread, never the backend.
+        RequestBody body = RequestBody.of(environ, this.body);
         BackendSet.Lease<Connection> lease = null;
         try {
             lease = backends.connect(timeouts);
@@ -250,16 +260,6 @@ public final class ScgiApplication implements GatewayApplication, AutoCloseable 
                 + cause.getMessage(), cause);
     }
 
-    private static long size(String text) {
-        String t = text.strip().toLowerCase(java.util.Locale.ROOT);
-        long unit = t.endsWith("k") ? 1024 : t.endsWith("m") ? 1024 * 1024 : t.endsWith("g") ? 1024L * 1024 * 1024 : 1;
-        long n = Long.parseLong(unit == 1 ? t : t.substring(0, t.length() - 1));
-        if (n < 0) {
-            throw new IllegalArgumentException("must not be negative");
-        }
-        return n * unit;
-    }
-
     /** Refuses further requests (503); requests in flight finish. There is no pool to drain. */
     @Override
     public void close() {
@@ -274,7 +274,7 @@ public final class ScgiApplication implements GatewayApplication, AutoCloseable 
         private Duration failTimeout = Duration.ofSeconds(10);
         private Timeouts timeouts = Timeouts.DEFAULT;
         private Params params = Params.builder().build();
-        private long maxBufferedBody = DEFAULT_MAX_BUFFERED_BODY;
+        private BodyLimits body = BodyLimits.defaults(PREFIX, true);
 
         private Builder() {
         }
@@ -308,8 +308,9 @@ public final class ScgiApplication implements GatewayApplication, AutoCloseable 
             return this;
         }
 
-        public Builder maxBufferedBody(long bytes) {
-            this.maxBufferedBody = bytes;
+        /** Request buffering, the largest body, the body timeouts ({@link BodyLimits}, prefix {@code scgi.}). */
+        public Builder body(BodyLimits limits) {
+            this.body = limits;
             return this;
         }
 

@@ -85,6 +85,11 @@ public final class ConfigReader {
         return parsed(key, fallback, ConfigReader::parseDuration);
     }
 
+    /** A byte count: a number with an optional suffix {@code k}, {@code m} or {@code g} (powers of 1024). */
+    public long size(String key, long fallback) {
+        return parsed(key, fallback, ConfigReader::parseSize);
+    }
+
     /** {@code NAME=value} lines (blank lines and lines starting with # skipped), in order. */
     public List<Map.Entry<String, String>> pairs(String key) {
         return parsed(key, List.of(), ConfigReader::parsePairs);
@@ -120,6 +125,17 @@ public final class ConfigReader {
             throw new IllegalArgumentException("duration must be positive: " + text);
         }
         return d;
+    }
+
+    /** Parses {@code 65536}, {@code 64k}, {@code 16m}, {@code 1g} (case-insensitive); must not be negative. */
+    public static long parseSize(String text) {
+        String t = text.strip().toLowerCase(java.util.Locale.ROOT);
+        long unit = t.endsWith("k") ? 1024 : t.endsWith("m") ? 1024 * 1024 : t.endsWith("g") ? 1024L * 1024 * 1024 : 1;
+        long n = Long.parseLong(unit == 1 ? t : t.substring(0, t.length() - 1).strip());
+        if (n < 0) {
+            throw new IllegalArgumentException("must not be negative");
+        }
+        return Math.multiplyExact(n, unit);
     }
 
     /** Parses {@code NAME=value} lines (blank and # lines skipped). */

@@ -4,7 +4,10 @@
  * {@link dev.gatewaybridge.upstream.Connection connections} with connect/read/total timeouts, a {@link
  * dev.gatewaybridge.upstream.BackendSet backend set} with round-robin or least-busy choice, failover and passive
  * health, the {@link dev.gatewaybridge.upstream.Params params} (nginx's {@code fastcgi_params}) built from
- * the environ, and the {@link dev.gatewaybridge.upstream.RequestInput request input} of a body without a length.
+ * the environ, the {@link dev.gatewaybridge.upstream.RequestInput request input} of a body without a length,
+ * and the request body read from the client under {@link dev.gatewaybridge.upstream.BodyLimits limits}: {@link
+ * dev.gatewaybridge.upstream.BufferedBody buffered} (memory, then a temporary file; 413 past the maximum) and
+ * {@link dev.gatewaybridge.upstream.TimedInput timed} (408 for a stalled or too slow client), for the three bridges.
  * Configuration is read with a {@link dev.gatewaybridge.upstream.ConfigReader} under each bridge's
  * prefix ({@code fastcgi.}, {@code scgi.}); the parameter names are constants of the classes that use them.
  *

@@ -86,6 +86,12 @@ class CgiDifferentialTest {
 
     private static void compare(String request, Map<String, String> apache, Map<String, String> ours) {
         for (String key : COMPARED) {
+            if (key.equals("CONTENT_LENGTH") && request.endsWith("/chunked") && apache.get(key) == null) {
+                // Intended: a chunked body is buffered and the program gets its CONTENT_LENGTH (RFC 3875
+                // §4.1.2); mod_cgi sends none, and php-cgi then reads nothing.
+                assertEquals("5", ours.get(key), request + ": " + key);
+                continue;
+            }
             assertEquals(nullIfEmpty(apache.get(key)), nullIfEmpty(ours.get(key)), request + ": " + key
                     + "\napache: " + apache + "\nours:   " + ours);
         }

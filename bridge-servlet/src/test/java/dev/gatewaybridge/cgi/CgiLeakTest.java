@@ -53,7 +53,7 @@ class CgiLeakTest {
         int requests = 3000;
         byte[] upload = new byte[40_000];
         CgiApplication app = CgiApplication.builder().spawner(spawner).root(root).timeout(Duration.ofMillis(400)).maxProcesses(12)
-                .application();
+                .bodyTimeout(Duration.ofMillis(200), 0).application();
         ExecutorService clients = Executors.newFixedThreadPool(8);
         try {
             List<Future<?>> all = new ArrayList<>();
@@ -81,13 +81,15 @@ class CgiLeakTest {
 
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (System.nanoTime() < deadline && (ProcessHandle.current().descendants().count() > childrenBefore
-                || ProcessCensus.threads("cgi-") > 0 || ProcessCensus.openFds() > fdsBefore)) {
+                || ProcessCensus.threads("cgi-") > 0 || ProcessCensus.threads("gateway-body") > 0
+                || ProcessCensus.openFds() > fdsBefore)) {
             Thread.sleep(50);
         }
         assertEquals(childrenBefore, ProcessHandle.current().descendants().count(), "child processes");
         assertEquals(0, ProcessCensus.zombieChildren(), "zombies");
         assertEquals(0, ProcessCensus.withArgument(marker), "orphaned descendants");
         assertEquals(0, ProcessCensus.threads("cgi-"), "cgi threads");
+        assertEquals(0, ProcessCensus.threads("gateway-body"), "body timer thread");
         assertTrue(ProcessCensus.openFds() <= fdsBefore, "fds before " + fdsBefore + ", after " + ProcessCensus.openFds());
     }
 
@@ -131,6 +133,34 @@ class CgiLeakTest {
                     ok.incrementAndGet();
                 }
             }
+            case 4 -> { // a chunked upload, buffered (past 64 KiB: in a temporary file) to learn its length
+                byte[] big = new byte[100_000];
+                java.util.Arrays.fill(big, (byte) 'c');
+                var env = CgiHarness.post("/cgi-bin", "/echo.sh", big);
+                env.remove(dev.gatewaybridge.api.Environ.CONTENT_LENGTH);
+                env.put("HTTP_TRANSFER_ENCODING", "chunked");
+                var r = run(app, env);
+                if (r.status() == 503) {
+                    busy.incrementAndGet();
+                } else if (r.status() == 504) {
+                    timeouts.incrementAndGet();
+                } else {
+                    assertArrayEquals(big, r.body());
+                    ok.incrementAndGet();
+                }
+            }
+            case 5 -> { // a slow client that stalls mid-body while the program waits on stdin: 408, program killed
+                var env = CgiHarness.post("/cgi-bin", "/echo.sh", upload);
+                env.put(dev.gatewaybridge.api.Environ.WSGI_INPUT, new StallingInput(1000));
+                int status;
+                try {
+                    status = run(app, env).status();
+                } catch (dev.gatewaybridge.api.HttpStatusException e) {
+                    status = e.status(); // the harness passes a status exception through, as the servlet answers it
+                }
+                (status == 408 ? timeouts : busy).incrementAndGet();
+                assertTrue(status == 408 || status == 503, "status " + status);
+            }
             case 3 -> { // refused before any process
                 assertEquals(404, run(app, environ("GET", "/cgi-bin", "/nope.sh", "")).status());
                 ok.incrementAndGet();
@@ -149,5 +179,36 @@ class CgiLeakTest {
         }
     }
 
+    /**
+     * A body whose client sends {@code first} bytes and then nothing: a read blocks until interrupted, as
+     * Jetty's blocking read does (the body timeout interrupts it).
+     */
+    private static final class StallingInput extends java.io.InputStream {
+        private int left;
 
+        StallingInput(int first) {
+            this.left = first;
+        }
+
+        @Override
+        public int read() throws java.io.IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws java.io.IOException {
+            if (left > 0) {
+                int n = Math.min(len, left);
+                left -= n;
+                return n;
+            }
+            try {
+                Thread.sleep(60_000);
+                return -1;
+            } catch (InterruptedException e) {
+                throw new java.io.InterruptedIOException("stalled read interrupted");
+            }
+        }
+    }
 }

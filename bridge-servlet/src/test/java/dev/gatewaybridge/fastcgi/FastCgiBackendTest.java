@@ -139,7 +139,7 @@ class FastCgiBackendTest {
         // A backend that accepts and never reads: the upload blocks once the socket buffers are full, and only
         // the total timeout (the upkeep sweep closing the connection) can end the write.
         try (java.net.ServerSocket mute = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress());
-                FastCgiApplication fcgi = app("127.0.0.1:" + mute.getLocalPort())
+                FastCgiApplication fcgi = app("127.0.0.1:" + mute.getLocalPort()).maxBodySize(64 << 20)
                         .totalTimeout(Duration.ofMillis(700)).build()) {
             long start = System.nanoTime();
             Exception e = assertThrows(Exception.class,
@@ -175,7 +175,7 @@ class FastCgiBackendTest {
         // and the sweep ends it after the read timeout (as nginx's fastcgi_send_timeout) with a 504.
         try (ServerSocket mute = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
              FastCgiApplication fcgi = app("127.0.0.1:" + mute.getLocalPort()).connectTimeout(Duration.ofMillis(300))
-                     .readTimeout(Duration.ofMillis(500)).build()) {
+                     .maxBodySize(64 << 20).readTimeout(Duration.ofMillis(500)).build()) {
             long start = System.nanoTime();
             HttpStatusException e = assertThrows(HttpStatusException.class,
                     () -> Call.of("POST", "/").body("application/octet-stream", new byte[32 << 20]).run(fcgi));
@@ -212,7 +212,7 @@ class FastCgiBackendTest {
         try (TestBackend closer = new TestBackend((r, out) -> {
             out.stdout(OK + r.stdin().length).end();
             out.raw.close();
-        }); FastCgiApplication fcgi = app(closer.backend()).build()) {
+        }); FastCgiApplication fcgi = app(closer.backend()).requestBuffering(false).build()) {
             byte[] big = new byte[FastCgiApplication.REPLAYABLE_BODY + 1];
             for (int i = 0; i < 5; i++) {
                 long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);

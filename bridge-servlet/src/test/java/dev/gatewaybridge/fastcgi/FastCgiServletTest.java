@@ -28,6 +28,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import dev.gatewaybridge.test.Peers;
 import dev.gatewaybridge.test.RawHttp;
 import dev.gatewaybridge.test.ServletContainer;
+import dev.gatewaybridge.test.SlowClient;
 
 /** FastCgiApplication behind the real GatewayServlet in Jetty and Tomcat, with real php-fpm and faults. */
 class FastCgiServletTest {
@@ -246,19 +247,47 @@ class FastCgiServletTest {
 
     @Test
     void thousandsOfRequestsLeakNoConnectionThreadOrDescriptor() throws Exception {
-        try (PhpFpm fpm = PhpFpm.tcp(dir, "static", 3).page("i.php", "<?php echo 'ok ', $_GET['i'];").start()) {
+        // Slow uploads that stall (408), over-long bodies (413) and uploads buffered to a file are in the mix.
+        try (PhpFpm fpm = PhpFpm.tcp(dir, "static", 3).page("i.php", "<?php echo 'ok ', $_GET['i'];")
+                .page("len.php", "<?php echo 'len ', strlen(file_get_contents('php://input'));").start()) {
             long fdsBefore = openDescriptors();
-            try (FastCgiApplication app = php(fpm, 3).build(); ServletContainer c = ServletContainer.jetty(app)) {
+            long childrenBefore = ProcessHandle.current().descendants().count();
+            try (FastCgiApplication app = php(fpm, 3).maxBodySize(200_000)
+                    .bodyTimeout(Duration.ofMillis(300), 0).build(); ServletContainer c = ServletContainer.jetty(app)) {
                 HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
                 ExecutorService pool = Executors.newFixedThreadPool(6);
+                byte[] upload = new byte[100_000];
                 try {
                     List<Future<String>> results = new ArrayList<>();
                     for (int i = 0; i < 2000; i++) {
-                        HttpRequest request = HttpRequest.newBuilder(c.uri("/i.php?i=" + i)).build();
-                        results.add(pool.submit(() -> client.send(request, HttpResponse.BodyHandlers.ofString()).body()));
+                        int n = i;
+                        results.add(pool.submit(() -> switch (n % 100) {
+                            case 10 -> {
+                                try (SlowClient stalled = SlowClient.start(c.port(), "/len.php", 100_000, n % 200 == 10, 5000, 1)) {
+                                    Thread.sleep(20);
+                                    yield "" + stalled.stall().response().status();
+                                }
+                            }
+                            case 20 -> {
+                                try (SlowClient big = SlowClient.start(c.port(), "/len.php", 300_000, n % 200 == 20, 64 * 1024, 1)) {
+                                    yield "" + big.response().status();
+                                }
+                            }
+                            case 30, 60, 90 -> client.send(HttpRequest.newBuilder(c.uri("/len.php"))
+                                    .POST(HttpRequest.BodyPublishers.ofByteArray(upload)).build(),
+                                    HttpResponse.BodyHandlers.ofString()).body();
+                            default -> client.send(HttpRequest.newBuilder(c.uri("/i.php?i=" + n)).build(),
+                                    HttpResponse.BodyHandlers.ofString()).body();
+                        }));
                     }
                     for (int i = 0; i < results.size(); i++) {
-                        assertEquals("ok " + i, results.get(i).get(60, TimeUnit.SECONDS));
+                        String expected = switch (i % 100) {
+                            case 10 -> "408";
+                            case 20 -> "413";
+                            case 30, 60, 90 -> "len 100000";
+                            default -> "ok " + i;
+                        };
+                        assertEquals(expected, results.get(i).get(60, TimeUnit.SECONDS), "request " + i);
                     }
                 } finally {
                     pool.shutdownNow();
@@ -267,13 +296,20 @@ class FastCgiServletTest {
                 assertEquals(0, readerThreads(), "php-fpm does not multiplex: request threads read their answers");
             }
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (readerThreads() > 0 && System.nanoTime() < end) {
+            while ((readerThreads() > 0 || threads("gateway-body") > 0) && System.nanoTime() < end) {
                 Thread.sleep(20);
             }
             assertEquals(0, readerThreads(), "closing the application ends every reader");
+            assertEquals(0, threads("gateway-body"), "the body timer thread ends when idle");
+            assertEquals(childrenBefore, ProcessHandle.current().descendants().count(), "php-fpm children");
             assertTrue(openDescriptors() - fdsBefore < 30, "descriptors before " + fdsBefore + ", after "
                     + openDescriptors());
         }
+    }
+
+    private static long threads(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith(prefix)).count();
     }
 
     private static long readerThreads() {

@@ -224,8 +224,8 @@ class ScgiFaultTest {
                 ScgiApplication.BACKENDS, "localhost")));
         assertTrue(address.getMessage().contains(ScgiApplication.BACKENDS) && address.getMessage().contains("localhost"));
         var size = assertThrows(IllegalArgumentException.class, () -> new ScgiApplication(Map.of(
-                ScgiApplication.BACKENDS, "127.0.0.1:9000", ScgiApplication.MAX_BUFFERED_BODY, "lots")));
-        assertTrue(size.getMessage().contains(ScgiApplication.MAX_BUFFERED_BODY), size.getMessage());
+                ScgiApplication.BACKENDS, "127.0.0.1:9000", ScgiApplication.MAX_BODY_SIZE, "lots")));
+        assertTrue(size.getMessage().contains(ScgiApplication.MAX_BODY_SIZE), size.getMessage());
     }
 
     private static void write(OutputStream out, String s) {
