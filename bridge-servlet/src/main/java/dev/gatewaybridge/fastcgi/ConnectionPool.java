@@ -185,6 +185,8 @@ final class ConnectionPool implements FastCgiConnection.Owner, AutoCloseable {
         final PrintWriter errors;
         private Exchange sent;
         private Exception failed;
+        /** {@link FastCgiConnection#written()} before the releasing thread sent it; -1 while it did not. */
+        long writtenBefore = -1;
 
         Outgoing(int role, boolean keepConn, List<Param> params, byte[] body, PrintWriter errors) {
             this.role = role;
@@ -196,6 +198,7 @@ final class ConnectionPool implements FastCgiConnection.Owner, AutoCloseable {
 
         /** Sends it on {@code c} (the releasing thread); a failure is kept for the owner. */
         void sendOn(FastCgiConnection c) {
+            writtenBefore = c.written();
             try {
                 sent = c.begin(role, keepConn, params, body, errors);
             } catch (IOException | RuntimeException e) {

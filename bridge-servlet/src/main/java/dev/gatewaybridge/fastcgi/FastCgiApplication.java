@@ -246,6 +246,7 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
                 .acquire(b -> pools.get(b).acquire(settings.connectMillis(), !body.replayable(), outgoing));
         FastCgiConnection connection = lease.value();
         boolean reused = connection.reused;
+        long written = outgoing != null && outgoing.writtenBefore >= 0 ? outgoing.writtenBefore : connection.written();
         Response response = null;
         try {
             Exchange exchange = outgoing != null ? outgoing.take() : null;
@@ -263,8 +264,9 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
             }
             connection.close();
             lease.close();
-            if (e instanceof IOException && reused && body.replayable()) {
-                return send(p, body, errors, deadline); // a stale pooled connection: the pool drops it
+            if (e instanceof IOException && reused && body.replayable() && connection.written() == written) {
+                // A pooled connection the backend had closed: not one byte of this request left us (issue 11 §7).
+                return send(p, body, errors, deadline);
             }
             throw e instanceof IOException ? new BackendUnavailableException("FastCGI backend " + lease.backend()
                     + " failed while sent the request: " + e.getMessage(), e) : (RuntimeException) e;
@@ -289,9 +291,13 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
             exchange.deadline = deadline; // the upkeep sweep closes the connection once it passes
         }
 
-        /** Whether it failed before any output, on a connection that had served before. */
+        /**
+         * Whether it failed before any output on a pooled connection the backend had closed before the request
+         * reached it. Any other failure may have run it, or killed the worker running it: sent again it could
+         * run twice or kill the next one (issue 11 §7), so it is a 502.
+         */
         boolean retryable() {
-            return reused && !exchange.received();
+            return reused && !exchange.received() && connection.droppedUnreadRequest();
         }
 
         /** Ends the request: FCGI_ABORT_REQUEST unless the backend already ended it. Idempotent. */

@@ -38,6 +38,8 @@ import dev.gatewaybridge.upstream.QuickAck;
 final class FastCgiConnection implements RecordListener, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(FastCgiConnection.class.getName());
+    /** FCGI_GET_VALUES with no names: version 1, type 9, request id 0, no content (§4.1, §8). */
+    private static final byte[] PROBE = {FCGI_VERSION_1, FCGI_GET_VALUES, 0, 0, 0, 0, 0, 0};
 
     /** Told when a request slot frees (FCGI_END_REQUEST) or the connection closes. */
     interface Owner {
@@ -73,6 +75,12 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean closed;
     private volatile boolean retiring;
+    /** Whether the backend provably closed before our request reached it (see {@link #closedBeforeRequest}). */
+    private volatile boolean unread;
+    /** Bytes the kernel took from us on this connection (written under the write lock). */
+    private volatile long written;
+    /** Over TCP, the time the connect took: about one round trip, how long a reset takes to come back. */
+    private final long roundTripNanos;
     // Guarded by the pool's lock.
     int active;
     /** Set by the pool: whether requests share this connection (FCGI_MPXS_CONNS). */
@@ -80,8 +88,10 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
     long idleSince = System.nanoTime();
     boolean reused;
 
-    private FastCgiConnection(String backend, SocketChannel channel, Owner owner, boolean inline) {
+    private FastCgiConnection(String backend, SocketChannel channel, Owner owner, boolean inline,
+            long roundTripNanos) {
         this.backend = backend;
+        this.roundTripNanos = roundTripNanos;
         this.channel = channel;
         this.owner = owner;
         this.inline = inline;
@@ -106,6 +116,7 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
     static FastCgiConnection open(BackendAddress address, long timeoutMillis, Owner owner, boolean inline)
             throws IOException {
         SocketChannel channel = address.openChannel();
+        long started = System.nanoTime();
         try {
             connect(channel, address, timeoutMillis);
             channel.configureBlocking(true);
@@ -113,7 +124,8 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
             channel.close();
             throw e;
         }
-        FastCgiConnection connection = new FastCgiConnection(address.toString(), channel, owner, inline);
+        FastCgiConnection connection = new FastCgiConnection(address.toString(), channel, owner, inline,
+                address instanceof BackendAddress.Tcp ? System.nanoTime() - started : -1);
         if (connection.reader != null) {
             connection.reader.start();
         }
@@ -285,6 +297,7 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
                 buffer.clear();
                 int n = channel.read(buffer);
                 if (n < 0) {
+                    unread = closedBeforeRequest();
                     parser.finish();
                     throw new EOFException("FastCGI backend " + backend + " closed the connection");
                 }
@@ -428,6 +441,7 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
                 blockedSince = 0;
             }
             if (n < 0) {
+                unread = closedBeforeRequest();
                 parser.finish();
                 throw new EOFException("FastCGI backend " + backend + " closed the connection");
             }
@@ -441,6 +455,47 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
                 owner.released(this);
             }
         }
+    }
+
+    /**
+     * After the backend's end of stream with a request open: whether it had closed before that request reached
+     * it, so that sending it elsewhere cannot run it twice (issue 11 §7). A TCP peer whose application closed
+     * answers every byte arriving afterwards with a reset (RFC 1122 §4.2.2.13), so one round trip after its FIN
+     * a probe write fails; a worker that read our request and then died (a killed php-fpm child) sent its FIN
+     * after the request arrived, and the probe, its first unasked-for bytes, goes out. The probe is an empty
+     * FCGI_GET_VALUES (§4.1), harmless to a backend that is still reading. A Unix socket refuses a write to a
+     * closed peer at once: there a request whose write went through reached a live worker, and is never proven
+     * unread here.
+     */
+    private boolean closedBeforeRequest() {
+        if (exchanges.isEmpty() || roundTripNanos < 0) {
+            return false;
+        }
+        long wait = Math.min(TimeUnit.MILLISECONDS.toNanos(100), Math.max(TimeUnit.MILLISECONDS.toNanos(1),
+                2 * roundTripNanos));
+        try {
+            TimeUnit.NANOSECONDS.sleep(wait);
+            channel.write(ByteBuffer.wrap(PROBE));
+            return false;
+        } catch (IOException e) {
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * Whether the backend provably never read the request that failed on this connection (it had closed
+     * before the request reached it), so the request can go to another without running twice.
+     */
+    boolean droppedUnreadRequest() {
+        return unread;
+    }
+
+    /** Bytes written so far: a request whose write failed with this unchanged never left us. */
+    long written() {
+        return written;
     }
 
     /**
@@ -537,7 +592,7 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
                 blockedSince = System.nanoTime();
                 try {
                     while (buffer.hasRemaining()) {
-                        channel.write(buffer);
+                        written += channel.write(buffer);
                     }
                 } finally {
                     blockedSince = 0;

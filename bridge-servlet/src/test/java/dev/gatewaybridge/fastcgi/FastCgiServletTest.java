@@ -66,6 +66,44 @@ class FastCgiServletTest {
     }
 
     @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"JETTY,tcp", "TOMCAT,tcp", "JETTY,unix", "TOMCAT,unix"})
+    void aRequestWhoseWorkerIsKilledBeforeItsHeadersIs502AndRunsOnce(ServletContainer.Kind kind, String transport)
+            throws Exception {
+        // Issue 11 §7: the request reached a worker, so it is not proven harmless: it must not be sent again.
+        Path ran = dir.resolve("ran");
+        Files.writeString(ran, "");
+        String page = "<?php file_put_contents('" + ran + "', getmypid() . \"\\n\", FILE_APPEND);"
+                + " sleep(5); echo 'ran';";
+        try (PhpFpm fpm = (transport.equals("tcp") ? PhpFpm.tcp(dir, "static", 2) : PhpFpm.unix(dir, "static", 2))
+                .page("hello.php", "<?php echo 'hello';").page("victim.php", page).start();
+             FastCgiApplication app = php(fpm, 2).build();
+             ServletContainer c = ServletContainer.start(kind, app, "", "/*", java.util.Map.of())) {
+            assertEquals(200, RawHttp.get(c.port(), "/hello.php").status()); // pools a connection: reused next
+            ExecutorService one = Executors.newSingleThreadExecutor();
+            try {
+                long started = System.nanoTime();
+                Future<RawHttp.Response> victim = one.submit(() -> RawHttp.get(c.port(), "/victim.php"));
+                long end = started + TimeUnit.SECONDS.toNanos(5);
+                while (Files.readString(ran).isBlank() && System.nanoTime() < end) {
+                    Thread.sleep(5);
+                }
+                String pid = Files.readString(ran).strip();
+                assertFalse(pid.isEmpty(), "victim.php never ran");
+                new ProcessBuilder("kill", "-9", pid).inheritIO().start().waitFor();
+                RawHttp.Response r = victim.get(10, TimeUnit.SECONDS);
+                assertEquals(502, r.status(), r::toString);
+                assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(4), "answered after the sleep: "
+                        + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms");
+                Thread.sleep(300); // a re-sent request would have written its pid by now
+                assertEquals(1, Files.readAllLines(ran).size(), "victim.php ran again: " + Files.readAllLines(ran));
+                assertEquals(200, RawHttp.get(c.port(), "/hello.php").status(), "php-fpm's new child serves");
+            } finally {
+                one.shutdownNow();
+            }
+        }
+    }
+
+    @ParameterizedTest
     @EnumSource(ServletContainer.Kind.class)
     void phpPagesThroughTheServlet(ServletContainer.Kind kind) throws Exception {
         try (PhpFpm fpm = PhpFpm.unix(dir, "ondemand", 2)
