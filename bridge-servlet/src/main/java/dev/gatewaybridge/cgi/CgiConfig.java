@@ -1,5 +1,7 @@
 package dev.gatewaybridge.cgi;
 
+import dev.gatewaybridge.api.ClosestName;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -262,9 +264,25 @@ public record CgiConfig(Path program, Path root, Map<String, List<String>> inter
                 case MAX_HEADERS -> maxHeaders = Integer.parseInt(v);
                 case MAX_HEADER_BYTES -> maxHeaderBytes = Integer.parseInt(v);
                 case SPAWNER -> spawner(v);
-                default -> throw new IllegalArgumentException("unknown CGI param: " + name);
+                default -> throw new IllegalArgumentException("unknown CGI param: " + name + ClosestName.hint(name, knownNames()));
             }
             return this;
+        }
+
+        /** Every {@code cgi.*} name: the String constants of {@link CgiConfig} under {@link #PREFIX}. */
+        private static List<String> knownNames() {
+            List<String> names = new ArrayList<>();
+            for (var field : CgiConfig.class.getFields()) {
+                try {
+                    if (java.lang.reflect.Modifier.isStatic(field.getModifiers()) && field.get(null) instanceof String n
+                            && n.startsWith(PREFIX) && !n.equals(PREFIX)) {
+                        names.add(n);
+                    }
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return names;
         }
 
         private static boolean bool(String name, String v) {

@@ -83,6 +83,7 @@ public class GatewayServlet extends HttpServlet {
     public void init() throws ServletException {
         log = new GatewayLog(getServletContext(), getServletName());
         try {
+            GatewayConfig.rejectUnknownTopLevel(Collections.list(getServletConfig().getInitParameterNames()));
             config = GatewayConfig.from(params(getServletConfig()), given == null);
             components = new ArrayList<>();
             chain = Chain.build(given, config, Thread.currentThread().getContextClassLoader(), components);

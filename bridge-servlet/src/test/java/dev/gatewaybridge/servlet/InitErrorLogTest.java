@@ -70,4 +70,31 @@ class InitErrorLogTest {
         var log = logOfFailedStart(kind, Map.of("application", Picky.class.getName(), "picky.level", "9"));
         assertOneLineNames(log, "init failed", "picky.level", "\"9\"");
     }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aMisspeltTopLevelParamFailsInitSuggestingTheKnownName(Kind kind) {
+        var log = logOfFailedStart(kind, Map.of("application", Picky.class.getName(),
+                "middlware", "dev.gatewaybridge.middleware.Validator"));
+        assertOneLineNames(log, "unknown init-param 'middlware'", "did you mean 'middleware'?");
+        log = logOfFailedStart(kind, Map.of("application", Picky.class.getName(), "errorDetails", "true"));
+        assertOneLineNames(log, "unknown init-param 'errorDetails'", "did you mean 'errorDetail'?");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aMisspeltCgiParamFailsInitSuggestingTheKnownName(Kind kind) {
+        var log = logOfFailedStart(kind, Map.of("application", CgiApplication.class.getName(),
+                "cgi.root", System.getProperty("java.io.tmpdir"), "cgi.timout", "20"));
+        assertOneLineNames(log, "cgi.timout", "did you mean 'cgi.timeout'?");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aMisspeltFastCgiParamFailsInitSuggestingTheKnownName(Kind kind) {
+        var log = logOfFailedStart(kind, Map.of("application", "dev.gatewaybridge.fastcgi.FastCgiApplication",
+                "fastcgi.backends", "127.0.0.1:9", "fastcgi.root", System.getProperty("java.io.tmpdir"),
+                "fastcgi.readTimout", "5s"));
+        assertOneLineNames(log, "fastcgi.readTimout", "did you mean 'fastcgi.readTimeout'?");
+    }
 }
