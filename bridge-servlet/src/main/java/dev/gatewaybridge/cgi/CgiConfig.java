@@ -135,6 +135,10 @@ public record CgiConfig(Path program, Path root, Map<String, List<String>> inter
         passEnv.forEach(name -> envName(PASS_ENV, name));
         interpreters = Map.copyOf(interpreters);
         interpreters.forEach((ext, argv) -> {
+            if (ext.startsWith(".") && !argv.isEmpty() && !Files.exists(Path.of(argv.get(0)))) {
+                throw new IllegalArgumentException(INTERPRETERS + ": no such file: " + argv.get(0) + " (in "
+                        + ext + "=" + String.join(" ", argv) + ")");
+            }
             if (!ext.startsWith(".") || argv.isEmpty() || !Files.isExecutable(Path.of(argv.get(0)))) {
                 throw new IllegalArgumentException(INTERPRETERS + " entry needs .ext=/path/to/executable: "
                         + ext + "=" + argv);

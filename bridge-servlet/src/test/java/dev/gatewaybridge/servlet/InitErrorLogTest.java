@@ -97,4 +97,12 @@ class InitErrorLogTest {
                 "fastcgi.readTimout", "5s"));
         assertOneLineNames(log, "fastcgi.readTimout", "did you mean 'fastcgi.readTimeout'?");
     }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aMissingCgiInterpreterSaysNoSuchFileNamingTheValue(Kind kind) {
+        var log = logOfFailedStart(kind, Map.of("application", CgiApplication.class.getName(),
+                "cgi.root", System.getProperty("java.io.tmpdir"), "cgi.interpreters", ".sh=/usr/bin/nosuchsh"));
+        assertOneLineNames(log, "cgi.interpreters", "no such file", "/usr/bin/nosuchsh");
+    }
 }
