@@ -13,6 +13,7 @@ PACKAGES=(
   uwsgi uwsgi-plugin-python3           # Python apps over FastCGI and SCGI
   python3 python3-flask python3-django # the Python apps uWSGI serves, and wsgiref CGI apps
   perl libcgi-pm-perl                  # Perl CGI scripts
+  git gitweb                           # a real CGI program with index.cgi beside static/ (cgi.index, cgi.static)
   procps                               # ps/pgrep for leak checks
   gcc libc6-dev                        # cc for bridge-servlet's native CGI spawner (gateway-spawn.c)
 )

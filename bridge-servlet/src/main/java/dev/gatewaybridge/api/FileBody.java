@@ -19,10 +19,26 @@ public final class FileBody implements Iterable<byte[]>, AutoCloseable {
 
     private final FileChannel channel;
     private final int blockSize;
+    /** The offset sending stops at, or -1 for the end of the file. */
+    private final long end;
 
     public FileBody(FileChannel channel, int blockSize) {
         this.channel = channel;
         this.blockSize = blockSize > 0 ? blockSize : DEFAULT_BLOCK_SIZE;
+        this.end = -1;
+    }
+
+    /**
+     * A body of {@code length} bytes of {@code channel} from its current position (a byte range, RFC 9110
+     * §14), or fewer if the file ends first.
+     */
+    public FileBody(FileChannel channel, int blockSize, long length) throws IOException {
+        if (length < 0) {
+            throw new IllegalArgumentException("file body length must be >= 0: " + length);
+        }
+        this.channel = channel;
+        this.blockSize = blockSize > 0 ? blockSize : DEFAULT_BLOCK_SIZE;
+        this.end = channel.position() + length;
     }
 
     /** The {@link FileWrapper} servers put in the environ. */
@@ -35,6 +51,12 @@ public final class FileBody implements Iterable<byte[]>, AutoCloseable {
 
     public int blockSize() {
         return blockSize;
+    }
+
+    /** The bytes still to send: from the channel's position to the end of the file or of the given length. */
+    public long remaining() throws IOException {
+        long stop = end < 0 ? channel.size() : Math.min(end, channel.size());
+        return Math.max(0, stop - channel.position());
     }
 
     @Override
@@ -64,7 +86,8 @@ public final class FileBody implements Iterable<byte[]>, AutoCloseable {
 
     private byte[] readBlock() {
         try {
-            ByteBuffer buffer = ByteBuffer.allocate(blockSize);
+            long left = end < 0 ? blockSize : Math.min(blockSize, Math.max(0, end - channel.position()));
+            ByteBuffer buffer = ByteBuffer.allocate((int) left);
             while (buffer.hasRemaining() && channel.read(buffer) > 0) {
                 // fill the block: a short read is not the end of the file
             }

@@ -27,6 +27,8 @@ import dev.gatewaybridge.api.Header;
 import dev.gatewaybridge.api.HeaderRules;
 import dev.gatewaybridge.api.HttpStatusException;
 import dev.gatewaybridge.api.StartResponse;
+import dev.gatewaybridge.files.FileApplication;
+import dev.gatewaybridge.paths.MissingSlash;
 
 /**
  * Runs CGI programs (RFC 3875) as a gateway application: resolves the program from PATH_INFO (or runs one
@@ -57,6 +59,8 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
     private final ThreadPoolExecutor pumps;
     private final Spawner spawner;
     private final Set<CgiProcess> running = ConcurrentHashMap.newKeySet();
+    /** Sends the root's files that are not programs when {@link CgiConfig#STATIC} is on, else null. */
+    private final FileApplication staticFiles;
 
     /** From init-params ({@code cgi.*}; other names are ignored). */
     public CgiApplication(Map<String, String> params) {
@@ -66,6 +70,8 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
     public CgiApplication(CgiConfig config) {
         this.config = config;
         this.resolver = new ScriptResolver(config);
+        this.staticFiles = config.staticFiles()
+                ? FileApplication.builder().root(config.root()).index(null).application() : null;
         this.environment = new CgiEnvironment(config);
         this.slots = new Semaphore(config.maxProcesses());
         this.timers = new ScheduledThreadPoolExecutor(1, r -> {
@@ -117,8 +123,16 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
         if (!config.methods().contains(method)) {
             return notAllowed(method, startResponse);
         }
-        ScriptResolver.Script script = resolver.resolve(Environ.get(environ, Environ.SCRIPT_NAME, ""),
-                Environ.get(environ, Environ.PATH_INFO, ""), (String) environ.get(Environ.REQUEST_URI));
+        ScriptResolver.Script script;
+        try {
+            script = resolver.resolve(Environ.get(environ, Environ.SCRIPT_NAME, ""),
+                    Environ.get(environ, Environ.PATH_INFO, ""), (String) environ.get(Environ.REQUEST_URI));
+        } catch (MissingSlash directory) {
+            return MissingSlash.answer(environ, startResponse);
+        }
+        if (script.isStaticFile()) {
+            return staticFiles.serveFile(environ, startResponse, script.file());
+        }
         List<String> command = command(script, Environ.get(environ, Environ.QUERY_STRING, ""));
         Map<String, String> env = environment.build(environ, script);
         if (!slots.tryAcquire()) {

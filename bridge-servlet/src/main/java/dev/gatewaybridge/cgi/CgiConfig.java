@@ -42,12 +42,14 @@ import java.util.regex.PatternSyntaxException;
  * @param serverSoftware   SERVER_SOFTWARE
  * @param limits           header section limits of the program's response
  * @param spawner          how programs start: {@code auto}, {@code native} or {@code jdk} ({@link #SPAWNER})
+ * @param index            the file run for a directory ({@link #INDEX}), or null
+ * @param staticFiles      whether files of the root that are not programs are sent as static files ({@link #STATIC})
  */
 public record CgiConfig(Path program, Path root, Map<String, List<String>> interpreters, Set<String> extensions,
         Set<String> methods, Duration timeout, int maxProcesses, int retryAfter, Set<String> headers,
         boolean passAuthorization, Map<String, String> env, List<String> passEnv, boolean queryArgs,
         Pattern argPattern, boolean nph, int redirectLimit, Path documentRoot, String serverSoftware,
-        CgiResponseParser.Limits limits, String spawner) {
+        CgiResponseParser.Limits limits, String spawner, String index, boolean staticFiles) {
 
     /** Prefix of every param of the CGI bridge. */
     public static final String PREFIX = "cgi.";
@@ -104,6 +106,16 @@ public record CgiConfig(Path program, Path root, Map<String, List<String>> inter
      * can become an option of the program or its interpreter (php-cgi "?-s", CVE-2012-1823; Windows command
      * line injection, CVE-2019-0232).
      */
+    /**
+     * File name run for a request addressing a directory of the root, e.g. {@code index.cgi} (Apache's
+     * DirectoryIndex); the directory without its trailing '/' gets a 301 to it. Default none (403).
+     */
+    public static final String INDEX = "cgi.index";
+    /**
+     * {@code true}: a file of the root that is not a program (not executable, or of an extension not in
+     * {@link #EXTENSIONS}) is sent as a static file by {@code dev.gatewaybridge.files} instead of 403. Default false.
+     */
+    public static final String STATIC = "cgi.static";
     public static final String DEFAULT_ARG_PATTERN = "[A-Za-z0-9_.][A-Za-z0-9_.,+-]*";
     /** PATH when neither {@link #ENV} nor {@link #PASS_ENV} gives one (Apache's DEFAULT_PATH). */
     public static final String DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
@@ -127,6 +139,9 @@ public record CgiConfig(Path program, Path root, Map<String, List<String>> inter
         }
         if (!Set.of("auto", "native", "jdk").contains(spawner)) {
             throw new IllegalArgumentException(SPAWNER + " must be auto, native or jdk: " + spawner);
+        }
+        if (index != null && (index.isEmpty() || index.contains("/") || index.equals("..") || index.equals("."))) {
+            throw new IllegalArgumentException(INDEX + " must be a file name: " + index);
         }
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException(TIMEOUT + " must be positive: " + timeout);
@@ -218,6 +233,8 @@ public record CgiConfig(Path program, Path root, Map<String, List<String>> inter
         private int maxHeaders = CgiResponseParser.Limits.DEFAULT.maxHeaders();
         private int maxHeaderBytes = CgiResponseParser.Limits.DEFAULT.maxBytes();
         private String spawner = "auto";
+        private String index;
+        private boolean staticFiles;
 
         private Builder() {
         }
@@ -268,6 +285,8 @@ public record CgiConfig(Path program, Path root, Map<String, List<String>> inter
                 case MAX_HEADERS -> maxHeaders = Integer.parseInt(v);
                 case MAX_HEADER_BYTES -> maxHeaderBytes = Integer.parseInt(v);
                 case SPAWNER -> spawner(v);
+                case INDEX -> index(v.isEmpty() ? null : v);
+                case STATIC -> staticFiles(bool(name, v));
                 default -> throw new IllegalArgumentException("unknown CGI param: " + name + ClosestName.hint(name, knownNames()));
             }
             return this;
@@ -401,6 +420,18 @@ public record CgiConfig(Path program, Path root, Map<String, List<String>> inter
             return this;
         }
 
+        /** {@link CgiConfig#INDEX}: the file run for a directory, or null. */
+        public Builder index(String fileName) {
+            index = fileName;
+            return this;
+        }
+
+        /** {@link CgiConfig#STATIC}: files that are not programs are sent as they are instead of 403. */
+        public Builder staticFiles(boolean on) {
+            staticFiles = on;
+            return this;
+        }
+
         public Builder headerLimits(int maxFields, int maxBytes) {
             maxHeaders = maxFields;
             maxHeaderBytes = maxBytes;
@@ -416,7 +447,7 @@ public record CgiConfig(Path program, Path root, Map<String, List<String>> inter
             }
             return new CgiConfig(program, root, interpreters, extensions, methods, timeout, maxProcesses,
                     retryAfter, headers, passAuthorization, env, passEnv, queryArgs, argPattern, nph,
-                    redirectLimit, documentRoot, serverSoftware, limits, spawner);
+                    redirectLimit, documentRoot, serverSoftware, limits, spawner, index, staticFiles);
         }
 
         /** Builds a {@link CgiApplication} of this configuration. */

@@ -146,9 +146,15 @@ public final class CgiResponseParser {
     private CgiResponse document(List<Header> fields) {
         String status = single(fields, "Status");
         String location = single(fields, "Location");
+        String length = contentLength(fields);
         List<Header> headers = new ArrayList<>(fields.size());
         for (Header h : fields) {
-            if (!h.is("Status")) {
+            if (h.is("Content-Length")) {
+                if (length != null) {
+                    headers.add(Header.of("Content-Length", length)); // repeats of the same value are one
+                    length = null;
+                }
+            } else if (!h.is("Status")) {
                 headers.add(h);
             }
         }
@@ -177,6 +183,30 @@ public final class CgiResponseParser {
             }
         }
         return new CgiResponse(code, reason == null ? Reasons.of(code) : reason, headers, kind);
+    }
+
+    /**
+     * The Content-Length, null if absent. RFC 9112 §6.3: a value that is not one decimal number, or two fields
+     * that differ, make the message's length unknowable: the backend is at fault (502), not the client's
+     * response to cut; the same value repeated is one field.
+     */
+    private static String contentLength(List<Header> fields) {
+        String found = null;
+        for (Header h : fields) {
+            if (h.is("Content-Length")) {
+                String value = trimOws(h.value());
+                if (value.isEmpty() || value.length() > 18 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                    throw new BadGatewayException("CGI response Content-Length is not a non-negative integer: "
+                            + HeaderRules.quote(h.value()));
+                }
+                if (found != null && !found.equals(value)) {
+                    throw new BadGatewayException("CGI response has two different Content-Length: "
+                            + HeaderRules.quote(found) + " and " + HeaderRules.quote(value));
+                }
+                found = value;
+            }
+        }
+        return found;
     }
 
     /** The value of the one field {@code name}, null if absent; two are ambiguous (response splitting). */

@@ -1,18 +1,17 @@
 package dev.gatewaybridge.cgi;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 import dev.gatewaybridge.api.HeaderRules;
 import dev.gatewaybridge.api.HttpStatusException;
+import dev.gatewaybridge.paths.MissingSlash;
+import dev.gatewaybridge.paths.PathRules;
 
 /**
  * Finds the program for a request: the fixed program, or the first regular file met walking PATH_INFO
@@ -30,22 +29,19 @@ final class ScriptResolver {
      * @param nph        whether the program's name starts with "nph-" (RFC 3875 §5) and nph is enabled
      */
     record Script(Path file, String scriptName, String pathInfo, List<String> command, boolean nph) {
-    }
 
-    // Percent-encoded '/', '\' and NUL in the raw URI: decoded they would either re-split the path after our
-    // checks or cut a C string short (Apache's AllowEncodedSlashes Off, CVE-2007-0450 in Tomcat).
-    private static final Pattern ENCODED_SEPARATOR = Pattern.compile("%(2[fF]|5[cC]|00)");
+        /** Whether this is a file to send as it is ({@link CgiConfig#STATIC}), not a program: no command. */
+        boolean isStaticFile() {
+            return command.isEmpty();
+        }
+    }
 
     private final CgiConfig config;
     private final Path realRoot;
 
     ScriptResolver(CgiConfig config) {
         this.config = config;
-        try {
-            this.realRoot = config.root() == null ? null : config.root().toRealPath();
-        } catch (IOException e) {
-            throw new IllegalArgumentException(CgiConfig.ROOT + " cannot be resolved: " + config.root(), e);
-        }
+        this.realRoot = config.root() == null ? null : PathRules.realRoot(CgiConfig.ROOT, config.root());
     }
 
     /** The program for {@code mount} (SCRIPT_NAME so far), {@code pathInfo} and the raw request URI. */
@@ -55,98 +51,47 @@ final class ScriptResolver {
             Path p = config.program();
             return new Script(p, mount, pathInfo, List.of(p.toString()), nph(p));
         }
-        String[] segments = pathInfo.split("/", -1);
-        Path dir = config.root();
-        for (int i = 1; i < segments.length; i++) {
-            String seg = segments[i];
-            if (seg.isEmpty()) {
-                throw new HttpStatusException(i == segments.length - 1 ? 403 : 404,
-                        "CGI: no script in " + HeaderRules.quote(pathInfo) + " (directory or empty segment)");
-            }
-            Path p = dir.resolve(seg);
-            BasicFileAttributes attrs = attributes(p, pathInfo);
-            if (!caseExact(dir, seg)) {
-                // CVE-2025-46701: on a case-insensitive file system "/cgi-bin/SCRIPT.SH" must not find script.sh
-                // past rules written for the exact name.
-                throw new HttpStatusException(404, "CGI: no script named exactly " + HeaderRules.quote(seg));
-            }
-            if (attrs.isDirectory()) {
-                dir = p;
-                continue;
-            }
-            if (!attrs.isRegularFile()) {
-                throw new HttpStatusException(403, "CGI: not a regular file: " + HeaderRules.quote(p.toString()));
-            }
-            String walked = String.join("/", List.of(segments).subList(1, i + 1));
-            String rest = i + 1 < segments.length
-                    ? "/" + String.join("/", List.of(segments).subList(i + 1, segments.length)) : "";
-            return script(p, mount + "/" + walked, rest);
+        PathRules.Walk walk = PathRules.walk("CGI", config.root(), pathInfo);
+        if (walk.isDirectory()) {
+            return directory(mount, pathInfo, walk);
         }
-        throw new HttpStatusException(403, "CGI: " + HeaderRules.quote(pathInfo) + " is a directory, not a script");
+        if (!walk.attributes().isRegularFile()) {
+            throw new HttpStatusException(403, "CGI: not a regular file: " + HeaderRules.quote(walk.path().toString()));
+        }
+        return script(walk.path(), mount + walk.walked(), walk.rest());
+    }
+
+    /**
+     * A directory: its {@link CgiConfig#INDEX} file if set (Apache's DirectoryIndex), after a 301 to the path
+     * with its trailing '/' ({@link MissingSlash}); 403 otherwise, as a directory is not a program.
+     */
+    private Script directory(String mount, String pathInfo, PathRules.Walk walk) {
+        Path index = config.index() == null ? null : walk.path().resolve(config.index());
+        if (index == null || !Files.isRegularFile(index)) {
+            throw new HttpStatusException(403, "CGI: " + HeaderRules.quote(pathInfo) + " is a directory, not a script");
+        }
+        if (!walk.slash()) {
+            throw new MissingSlash("CGI", pathInfo);
+        }
+        return script(index, mount + walk.walked() + "/" + config.index(), "");
     }
 
     /** Refuses NUL, backslashes, dot segments and encoded separators before touching the file system. */
     private static void checkPath(String pathInfo, String requestUri) {
-        if (pathInfo.indexOf('\0') >= 0) {
-            throw new HttpStatusException(400, "CGI: NUL byte in path " + HeaderRules.quote(pathInfo));
-        }
-        if (!pathInfo.isEmpty() && !pathInfo.startsWith("/")) {
-            throw new HttpStatusException(400, "CGI: PATH_INFO does not start with '/': " + HeaderRules.quote(pathInfo));
-        }
-        for (String seg : pathInfo.split("/")) {
-            if (seg.equals("..") || seg.equals(".") || seg.indexOf('\\') >= 0) {
-                throw new HttpStatusException(403, "CGI: path traversal refused: " + HeaderRules.quote(pathInfo));
-            }
-        }
-        if (requestUri != null) {
-            int q = requestUri.indexOf('?');
-            String rawPath = q < 0 ? requestUri : requestUri.substring(0, q);
-            if (ENCODED_SEPARATOR.matcher(rawPath).find()) {
-                throw new HttpStatusException(403, "CGI: encoded separator or NUL refused in "
-                        + HeaderRules.quote(rawPath));
-            }
-        }
-    }
-
-    private static BasicFileAttributes attributes(Path p, String pathInfo) {
-        try {
-            return Files.readAttributes(p, BasicFileAttributes.class);
-        } catch (IOException e) {
-            throw new HttpStatusException(404, "CGI: no script for " + HeaderRules.quote(pathInfo));
-        }
-    }
-
-    /** Whether {@code dir} holds an entry spelled exactly {@code name}. */
-    private static boolean caseExact(Path dir, String name) {
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-            for (Path e : entries) {
-                if (e.getFileName().toString().equals(name)) {
-                    return true;
-                }
-            }
-            return false;
-        } catch (IOException e) {
-            return false;
-        }
+        PathRules.check("CGI", pathInfo, requestUri);
     }
 
     /** The checks on the found file: inside the root once symlinks are resolved, allowed, executable. */
     private Script script(Path file, String scriptName, String pathInfo) {
-        Path real;
-        try {
-            real = file.toRealPath();
-        } catch (IOException e) {
-            throw new HttpStatusException(404, "CGI: cannot resolve " + HeaderRules.quote(file.toString()));
-        }
-        if (!real.startsWith(realRoot)) {
-            // A symlink pointing out of the root would run any program on the machine.
-            throw new HttpStatusException(403, "CGI: " + HeaderRules.quote(file.toString())
-                    + " resolves outside " + CgiConfig.ROOT + " to " + HeaderRules.quote(real.toString()));
-        }
+        // A symlink pointing out of the root would run any program on the machine.
+        Path real = PathRules.realInside("CGI", file, realRoot, CgiConfig.ROOT);
         String name = file.getFileName().toString();
         int dot = name.lastIndexOf('.');
         String ext = dot <= 0 ? "" : name.substring(dot).toLowerCase(Locale.ROOT);
         if (!config.extensions().isEmpty() && !config.extensions().contains(ext)) {
+            if (config.staticFiles() && pathInfo.isEmpty()) {
+                return staticFile(file, scriptName);
+            }
             throw new HttpStatusException(403, "CGI: extension not allowed: " + HeaderRules.quote(name));
         }
         List<String> command = new ArrayList<>();
@@ -154,12 +99,20 @@ final class ScriptResolver {
         if (interpreter != null) {
             command.addAll(interpreter);
         } else if (!Files.isExecutable(real) || !Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
+            if (config.staticFiles() && pathInfo.isEmpty()) {
+                return staticFile(file, scriptName);
+            }
             throw new HttpStatusException(403, "CGI: not executable: " + HeaderRules.quote(file.toString()));
         } else {
             checkFormat(real);
         }
         command.add(file.toString());
         return new Script(file, scriptName, pathInfo, command, nph(file));
+    }
+
+    /** A file of the root that is not a program, served as a static file ({@link CgiConfig#STATIC}). */
+    private static Script staticFile(Path file, String scriptName) {
+        return new Script(file, scriptName, "", List.of(), false);
     }
 
     /**

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import dev.gatewaybridge.api.Bodies;
 import dev.gatewaybridge.api.Environ;
 import dev.gatewaybridge.api.GatewayApplication;
+import dev.gatewaybridge.api.Header;
 import dev.gatewaybridge.api.HttpStatusException;
 import dev.gatewaybridge.api.StartResponse;
 import dev.gatewaybridge.cgi.CgiResponse;
@@ -86,6 +87,9 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
     /** The largest chunked request body buffered to learn its CONTENT_LENGTH (16 MiB). */
     static final int MAX_CHUNKED_BODY = 16 * 1024 * 1024;
     private static final int MAX_ATTEMPTS = 3;
+    /** Retry-After of the 503 at the connection limit, seconds (the CGI bridge's default too). */
+    static final int RETRY_AFTER_SECONDS = 1;
+    private static final System.Logger LOG = System.getLogger(FastCgiApplication.class.getName());
     private static final java.util.Set<String> AUTHORIZER_OMITS = java.util.Set.of("CONTENT_LENGTH", "PATH_INFO",
             "PATH_TRANSLATED", "SCRIPT_NAME");
 
@@ -132,7 +136,15 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
 
     @Override
     public Iterable<byte[]> call(Map<String, Object> environ, StartResponse startResponse) throws Exception {
-        Response response = forward(environ);
+        Response response;
+        try {
+            response = forward(environ);
+        } catch (HttpStatusException e) {
+            if (e.status() != 503) {
+                throw e;
+            }
+            return busy(e, startResponse);
+        }
         try {
             CgiResponse head = CgiResponseParser.parse(response.stdout);
             head.start(startResponse, dropped);
@@ -150,6 +162,17 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
             response.finish();
             throw e;
         }
+    }
+
+    /**
+     * 503 with Retry-After (RFC 9110 §10.2.3), as the CGI bridge answers at its limit: every connection the
+     * backend can take stayed busy for the connect timeout.
+     */
+    private static Iterable<byte[]> busy(HttpStatusException e, StartResponse startResponse) {
+        LOG.log(System.Logger.Level.WARNING, "503 " + e.getMessage());
+        startResponse.start("503 Service Unavailable", List.of(Header.of("Content-Type", "text/plain"),
+                Header.of("Retry-After", Integer.toString(RETRY_AFTER_SECONDS))));
+        return Bodies.of("Too many requests for the FastCGI backend, retry later.\n");
     }
 
     /**

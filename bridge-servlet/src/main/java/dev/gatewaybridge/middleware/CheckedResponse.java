@@ -177,7 +177,7 @@ final class CheckedResponse implements StartResponse {
         }
         long remaining;
         try {
-            remaining = Math.max(0, file.channel().size() - file.channel().position());
+            remaining = file.remaining();
         } catch (IOException e) {
             return; // the server will fail reading it, with its own message
         }

@@ -315,7 +315,7 @@ final class Exchange implements StartResponse {
 
     /** wsgi.file_wrapper: the file goes out from off-heap buffers, with its length as Content-Length. */
     private void sendFile(FileBody file) throws IOException {
-        long remaining = file.channel().size() - file.channel().position();
+        long remaining = file.remaining();
         long length = declaredLength >= 0 ? Math.min(declaredLength, remaining) : remaining;
         sendHeaders(length);
         try {

@@ -43,6 +43,29 @@ class FastCgiServletTest {
 
     @ParameterizedTest
     @EnumSource(ServletContainer.Kind.class)
+    void aMappingAtItsConnectionLimitAnswers503WithRetryAfter(ServletContainer.Kind kind) throws Exception {
+        try (PhpFpm fpm = PhpFpm.unix(dir, "static", 1).page("slow.php", "<?php usleep(1500000); echo 'slow';").start();
+             FastCgiApplication app = php(fpm, 1).connectTimeout(Duration.ofMillis(200)).build();
+             ServletContainer c = ServletContainer.start(kind, app, "", "/*", java.util.Map.of())) {
+            ExecutorService one = Executors.newSingleThreadExecutor();
+            try {
+                Future<RawHttp.Response> slow = one.submit(() -> RawHttp.get(c.port(), "/slow.php"));
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (app.pools().get(0).busy() == 0 && System.nanoTime() < end) {
+                    Thread.sleep(5);
+                }
+                RawHttp.Response busy = RawHttp.get(c.port(), "/slow.php");
+                assertEquals(503, busy.status(), busy::toString);
+                assertEquals("1", busy.header("Retry-After"), busy::toString);
+                assertEquals(200, slow.get(10, TimeUnit.SECONDS).status());
+            } finally {
+                one.shutdownNow();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ServletContainer.Kind.class)
     void phpPagesThroughTheServlet(ServletContainer.Kind kind) throws Exception {
         try (PhpFpm fpm = PhpFpm.unix(dir, "ondemand", 2)
                 .page("hello.php", "<?php setcookie('a', '1'); setcookie('b', '2'); echo 'hello ', $_GET['who'];")

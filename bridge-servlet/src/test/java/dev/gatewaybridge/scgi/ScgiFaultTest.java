@@ -152,6 +152,16 @@ class ScgiFaultTest {
     }
 
     @Test
+    void twoDifferentContentLengthsAre502NamingBoth() throws Exception {
+        try (GarbageBackend two = new GarbageBackend(out -> write(out,
+                "Status: 200 OK\r\nContent-Length: 5\r\nContent-Length: 7\r\n\r\nhello"));
+             ServletContainer c = ServletContainer.jetty(bridge("127.0.0.1:" + two.port()).build())) {
+            assertEquals(502, RawHttp.get(c.port(), "/").status());
+            assertTrue(c.logged("two different Content-Length", "\"5\"", "\"7\""), String.join("\n", c.log()));
+        }
+    }
+
+    @Test
     void aBackendThatClosesWithoutAnsweringIs502() throws Exception {
         try (GarbageBackend silent = new GarbageBackend(out -> { });
              ServletContainer c = ServletContainer.jetty(bridge("127.0.0.1:" + silent.port()).build())) {
