@@ -1,5 +1,7 @@
 package dev.gatewaybridge.cgi;
 
+import dev.gatewaybridge.api.ClosestName;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -167,6 +169,10 @@ public record CgiConfig(Path program, Path root, Map<String, List<String>> inter
         passEnv.forEach(name -> envName(PASS_ENV, name));
         interpreters = Map.copyOf(interpreters);
         interpreters.forEach((ext, argv) -> {
+            if (ext.startsWith(".") && !argv.isEmpty() && !Files.exists(Path.of(argv.get(0)))) {
+                throw new IllegalArgumentException(INTERPRETERS + ": no such file: " + argv.get(0) + " (in "
+                        + ext + "=" + String.join(" ", argv) + ")");
+            }
             if (!ext.startsWith(".") || argv.isEmpty() || !Files.isExecutable(Path.of(argv.get(0)))) {
                 throw new IllegalArgumentException(INTERPRETERS + " entry needs .ext=/path/to/executable: "
                         + ext + "=" + argv);
@@ -310,7 +316,7 @@ public record CgiConfig(Path program, Path root, Map<String, List<String>> inter
                 case MAX_BODY_SIZE -> maxBodySize = size(name, v);
                 case BODY_TIMEOUT -> bodyTimeout = sized(name, v, ConfigReader::parseDuration);
                 case BODY_MIN_RATE -> bodyMinRate = size(name, v);
-                default -> throw new IllegalArgumentException("unknown CGI param: " + name);
+                default -> throw new IllegalArgumentException("unknown CGI param: " + name + ClosestName.hint(name, knownNames()));
             }
             return this;
         }
@@ -325,6 +331,22 @@ public record CgiConfig(Path program, Path root, Map<String, List<String>> inter
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException(name + " has an invalid value: " + v + " (" + e.getMessage() + ")");
             }
+        }
+
+        /** Every {@code cgi.*} name: the String constants of {@link CgiConfig} under {@link #PREFIX}. */
+        private static List<String> knownNames() {
+            List<String> names = new ArrayList<>();
+            for (var field : CgiConfig.class.getFields()) {
+                try {
+                    if (java.lang.reflect.Modifier.isStatic(field.getModifiers()) && field.get(null) instanceof String n
+                            && n.startsWith(PREFIX) && !n.equals(PREFIX)) {
+                        names.add(n);
+                    }
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return names;
         }
 
         private static boolean bool(String name, String v) {

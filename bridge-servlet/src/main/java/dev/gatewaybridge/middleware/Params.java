@@ -1,5 +1,7 @@
 package dev.gatewaybridge.middleware;
 
+import dev.gatewaybridge.api.ClosestName;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -74,7 +76,7 @@ final class Params {
                     && Arrays.stream(open).noneMatch(name::startsWith)) {
                 throw new IllegalArgumentException("unknown init-param " + name + " (known: "
                         + String.join(", ", known) + (open.length > 0 ? ", " + String.join("*, ", open) + "*" : "")
-                        + ")");
+                        + ")" + ClosestName.hint(name, known));
             }
         }
     }

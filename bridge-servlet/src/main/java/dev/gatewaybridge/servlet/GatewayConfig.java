@@ -8,6 +8,8 @@ import static dev.gatewaybridge.servlet.GatewayServlet.MULTIPROCESS;
 import static dev.gatewaybridge.servlet.GatewayServlet.MULTITHREAD;
 import static dev.gatewaybridge.servlet.GatewayServlet.RUN_ONCE;
 
+import dev.gatewaybridge.api.ClosestName;
+
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +38,24 @@ record GatewayConfig(String application, List<String> middleware, boolean multit
         return new GatewayConfig(application, classList(params.get(MIDDLEWARE)),
                 bool(params, MULTITHREAD, true), bool(params, MULTIPROCESS, false), bool(params, RUN_ONCE, false),
                 environ(params.get(ENVIRON)), bool(params, ERROR_DETAIL, false), Map.copyOf(params));
+    }
+
+    /** The servlet's own params: the only names without a dot (dotted ones belong to bridges and middleware). */
+    static final List<String> TOP_LEVEL = List.of(APPLICATION, MIDDLEWARE, MULTITHREAD, MULTIPROCESS, RUN_ONCE,
+            ENVIRON, ERROR_DETAIL);
+
+    /**
+     * Fails on a servlet init-param without a dot that is not one of {@link #TOP_LEVEL}: a misspelt
+     * {@code middlware} would otherwise be ignored. Context-params are not checked (the whole webapp shares them).
+     */
+    static void rejectUnknownTopLevel(Iterable<String> servletParamNames) {
+        for (String name : servletParamNames) {
+            if (name.indexOf('.') < 0 && !TOP_LEVEL.contains(name)) {
+                throw new IllegalArgumentException("unknown init-param '" + name + "'"
+                        + ClosestName.hint(name, TOP_LEVEL) + " (known: " + String.join(", ", TOP_LEVEL)
+                        + "; names with a dot belong to bridges and middleware)");
+            }
+        }
     }
 
     private static List<String> classList(String value) {

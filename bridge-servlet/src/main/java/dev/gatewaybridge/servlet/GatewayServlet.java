@@ -81,15 +81,18 @@ public class GatewayServlet extends HttpServlet {
 
     @Override
     public void init() throws ServletException {
+        log = new GatewayLog(getServletContext(), getServletName());
         try {
+            GatewayConfig.rejectUnknownTopLevel(Collections.list(getServletConfig().getInitParameterNames()));
             config = GatewayConfig.from(params(getServletConfig()), given == null);
             components = new ArrayList<>();
             chain = Chain.build(given, config, Thread.currentThread().getContextClassLoader(), components);
         } catch (IllegalArgumentException e) {
+            // Our own line naming param and value: Tomcat logs only the root cause of a failed init.
+            log.warn("init failed: " + e.getMessage());
             throw new ServletException("GatewayServlet [" + getServletName() + "]: " + e.getMessage(), e.getCause());
         }
         environs = new EnvironBuilder(config, getServletContext(), getServletName());
-        log = new GatewayLog(getServletContext(), getServletName());
         serial = config.multithread() ? null : new ReentrantLock(true);
     }
 

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
+import java.net.UnknownHostException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
@@ -17,8 +18,13 @@ import java.util.List;
  */
 public sealed interface BackendAddress {
 
-    /** The address to connect a {@link java.nio.channels.SocketChannel} to. */
-    SocketAddress socketAddress();
+    /**
+     * The address to connect a {@link java.nio.channels.SocketChannel} to.
+     *
+     * @throws UnknownHostException naming the host if it does not resolve (else connect() throws a bare
+     *                              UnresolvedAddressException naming nothing)
+     */
+    SocketAddress socketAddress() throws UnknownHostException;
 
     /** A new, unconnected channel of the right family for this address. */
     SocketChannel openChannel() throws IOException;
@@ -32,8 +38,12 @@ public sealed interface BackendAddress {
         }
 
         @Override
-        public SocketAddress socketAddress() {
-            return new InetSocketAddress(host, port);
+        public SocketAddress socketAddress() throws UnknownHostException {
+            InetSocketAddress resolved = new InetSocketAddress(host, port);
+            if (resolved.isUnresolved()) {
+                throw new UnknownHostException("cannot resolve " + host);
+            }
+            return resolved;
         }
 
         @Override

@@ -1,5 +1,7 @@
 package dev.gatewaybridge.upstream;
 
+import dev.gatewaybridge.api.ClosestName;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,7 +104,8 @@ public final class ConfigReader {
     public void rejectUnknown(Set<String> known) {
         for (String k : config.keySet()) {
             if (k.startsWith(prefix) && !known.contains(k.substring(prefix.length()))) {
-                throw new IllegalArgumentException("unknown parameter " + k + " (known: " + known + ")");
+                throw new IllegalArgumentException("unknown parameter " + k + " (known: " + known + ")"
+                        + ClosestName.hint(k, known.stream().map(n -> prefix + n).toList()));
             }
         }
     }

@@ -45,9 +45,25 @@ public abstract class ServletContainer implements AutoCloseable {
             container.deploy(served, contextPath, mapping, initParams);
         } catch (Exception e) {
             container.close();
-            throw new IllegalStateException("cannot start " + kind, e);
+            throw new StartFailure("cannot start " + kind, e, List.copyOf(container.log));
         }
         return container;
+    }
+
+    /** A deployment that did not start, with the servlet's log lines up to the failure. */
+    public static final class StartFailure extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+        private final transient List<String> log;
+
+        StartFailure(String message, Throwable cause, List<String> log) {
+            super(message, cause);
+            this.log = log;
+        }
+
+        /** The lines the servlet logged through its ServletContext before the start failed. */
+        public List<String> log() {
+            return log;
+        }
     }
 
     protected abstract void deploy(GatewayApplication app, String contextPath, String mapping,
