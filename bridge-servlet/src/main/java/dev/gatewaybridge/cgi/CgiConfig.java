@@ -47,6 +47,7 @@ import dev.gatewaybridge.upstream.ConfigReader;
  * @param spawner          how programs start: {@code auto}, {@code native} or {@code jdk} ({@link #SPAWNER})
  * @param index            the file run for a directory ({@link #INDEX}), or null
  * @param staticFiles      whether files of the root that are not programs are sent as static files ({@link #STATIC})
+ * @param acceptPathInfo   whether a request may carry path info after the program ({@link #ACCEPT_PATH_INFO})
  * @param body             request buffering, the largest body and the body timeouts (the shared upstream ones)
  */
 public record CgiConfig(Path program, Path root, Map<String, List<String>> interpreters, Set<String> extensions,
@@ -54,7 +55,7 @@ public record CgiConfig(Path program, Path root, Map<String, List<String>> inter
         boolean passAuthorization, Map<String, String> env, List<String> passEnv, boolean queryArgs,
         Pattern argPattern, boolean nph, int redirectLimit, Path documentRoot, String serverSoftware,
         CgiResponseParser.Limits limits, String spawner, String index, boolean staticFiles,
-        BodyLimits body) {
+        boolean acceptPathInfo, BodyLimits body) {
 
     /** Prefix of every param of the CGI bridge. */
     public static final String PREFIX = "cgi.";
@@ -135,6 +136,12 @@ public record CgiConfig(Path program, Path root, Map<String, List<String>> inter
      * {@link #EXTENSIONS}) is sent as a static file by {@code dev.gatewaybridge.files} instead of 403. Default false.
      */
     public static final String STATIC = "cgi.static";
+    /**
+     * {@code false}: a request with path after the program ({@code /cgi-bin/admin.sh/extra}) is 404 instead of
+     * running it with that PATH_INFO (Apache's {@code AcceptPathInfo Off}). A servlet security constraint on
+     * the exact path {@code /cgi-bin/admin.sh} does not cover {@code /cgi-bin/admin.sh/extra}. Default true.
+     */
+    public static final String ACCEPT_PATH_INFO = "cgi.acceptPathInfo";
     public static final String DEFAULT_ARG_PATTERN = "[A-Za-z0-9_.][A-Za-z0-9_.,+-]*";
     /** PATH when neither {@link #ENV} nor {@link #PASS_ENV} gives one (Apache's DEFAULT_PATH). */
     public static final String DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
@@ -254,6 +261,7 @@ public record CgiConfig(Path program, Path root, Map<String, List<String>> inter
         private String spawner = "auto";
         private String index;
         private boolean staticFiles;
+        private boolean acceptPathInfo = true;
         private boolean requestBuffering;
         private long bodyBufferSize = BodyLimits.DEFAULT_BUFFER_SIZE;
         private long maxBodySize = BodyLimits.DEFAULT_MAX_BODY_SIZE;
@@ -311,6 +319,7 @@ public record CgiConfig(Path program, Path root, Map<String, List<String>> inter
                 case SPAWNER -> spawner(v);
                 case INDEX -> index(v.isEmpty() ? null : v);
                 case STATIC -> staticFiles(bool(name, v));
+                case ACCEPT_PATH_INFO -> acceptPathInfo(bool(name, v));
                 case REQUEST_BUFFERING -> requestBuffering(bool(name, v));
                 case BODY_BUFFER_SIZE -> bodyBufferSize = size(name, v);
                 case MAX_BODY_SIZE -> maxBodySize = size(name, v);
@@ -473,6 +482,12 @@ public record CgiConfig(Path program, Path root, Map<String, List<String>> inter
             return this;
         }
 
+        /** {@link CgiConfig#ACCEPT_PATH_INFO}: false refuses path info after a program with 404. */
+        public Builder acceptPathInfo(boolean on) {
+            acceptPathInfo = on;
+            return this;
+        }
+
         /** {@link CgiConfig#REQUEST_BUFFERING}: every body read whole before the program starts. */
         public Builder requestBuffering(boolean on) {
             requestBuffering = on;
@@ -509,7 +524,7 @@ public record CgiConfig(Path program, Path root, Map<String, List<String>> inter
             return new CgiConfig(program, root, interpreters, extensions, methods, timeout, maxProcesses,
                     retryAfter, headers, passAuthorization, env, passEnv, queryArgs, argPattern, nph,
                     redirectLimit, documentRoot, serverSoftware, limits, spawner, index, staticFiles,
-                    new BodyLimits(PREFIX, requestBuffering, (int) Math.min(Integer.MAX_VALUE - 8, bodyBufferSize),
+                    acceptPathInfo, new BodyLimits(PREFIX, requestBuffering, (int) Math.min(Integer.MAX_VALUE - 8, bodyBufferSize),
                             maxBodySize, bodyTimeout, bodyMinRate));
         }
 

@@ -49,6 +49,7 @@ final class ScriptResolver {
         checkPath(pathInfo, requestUri);
         if (config.program() != null) {
             Path p = config.program();
+            checkPathInfo(mount, pathInfo);
             return new Script(p, mount, pathInfo, List.of(p.toString()), nph(p));
         }
         PathRules.Walk walk = PathRules.walk("CGI", config.root(), pathInfo);
@@ -81,8 +82,17 @@ final class ScriptResolver {
         PathRules.check("CGI", pathInfo, requestUri);
     }
 
+    /** {@link CgiConfig#ACCEPT_PATH_INFO} false: path info after the program is a 404 (Apache's AcceptPathInfo Off). */
+    private void checkPathInfo(String scriptName, String pathInfo) {
+        if (!config.acceptPathInfo() && !pathInfo.isEmpty()) {
+            throw new HttpStatusException(404, "CGI: path info " + HeaderRules.quote(pathInfo) + " after "
+                    + HeaderRules.quote(scriptName) + " refused (" + CgiConfig.ACCEPT_PATH_INFO + "=false)");
+        }
+    }
+
     /** The checks on the found file: inside the root once symlinks are resolved, allowed, executable. */
     private Script script(Path file, String scriptName, String pathInfo) {
+        checkPathInfo(scriptName, pathInfo);
         // A symlink pointing out of the root would run any program on the machine.
         Path real = PathRules.realInside("CGI", file, realRoot, CgiConfig.ROOT);
         String name = file.getFileName().toString();

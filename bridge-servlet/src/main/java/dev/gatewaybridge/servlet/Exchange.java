@@ -335,11 +335,11 @@ final class Exchange implements StartResponse {
     private void handleError(Throwable failure) throws ResponseAbortedException {
         if (failure instanceof ResponseAbortedException aborted) {
             log.warn("aborting the response: " + aborted.getMessage());
-            throw aborted;
+            throw commitFirst(aborted);
         }
         if (headersSent) {
             log.error("aborting the response: the application failed after the headers were sent", failure);
-            throw new ResponseAbortedException("application failed after the headers were sent", failure);
+            throw commitFirst(new ResponseAbortedException("application failed after the headers were sent", failure));
         }
         int code = statusFor(failure);
         if (code != 500 || failure instanceof ResponseRuleException) {
@@ -348,6 +348,22 @@ final class Exchange implements StartResponse {
             log.error("application failed before the headers were sent; answering 500", failure);
         }
         sendErrorPage(code, failure);
+    }
+
+    /**
+     * Sends what the container still buffers (a short body may all be there), so that it finds the response
+     * committed and cuts the connection: uncommitted, Jetty and Tomcat would replace it with an error page that
+     * looks complete and may show the exception's text (issue 11 §6).
+     */
+    private ResponseAbortedException commitFirst(ResponseAbortedException aborted) {
+        try {
+            if (out != null) {
+                out.flush();
+            }
+        } catch (IOException e) {
+            // The client is gone: nothing left to cut.
+        }
+        return aborted;
     }
 
     /** 400 if reading the request body failed, an HttpStatusException's own status, else 500. */

@@ -105,6 +105,24 @@ class FastCgiServletTest {
 
     @ParameterizedTest
     @EnumSource(ServletContainer.Kind.class)
+    void aPageShorterThanItsContentLengthIsCutOffAndLeaksNoInternalText(ServletContainer.Kind kind) throws Exception {
+        // Issue 11 §6: the page ends (FCGI_END_REQUEST) before its declared length; small, it is all in memory
+        // when the servlet finds it short. The client must see a cut response, not a complete error page.
+        try (PhpFpm fpm = PhpFpm.unix(dir, "static", 1)
+                .page("short.php", "<?php header('Content-Length: 100'); echo 'only this';").start();
+             FastCgiApplication app = php(fpm, 1).build();
+             ServletContainer c = ServletContainer.start(kind, app, "", "/*", java.util.Map.of())) {
+            RawHttp.Response r = RawHttp.getKeepAlive(c.port(), "/short.php");
+            assertEquals(200, r.status(), r::toString);
+            assertEquals("100", r.header("Content-Length"), r::toString);
+            assertFalse(r.complete(), "a cut response must not look complete: " + r);
+            assertEquals("only this", r.text());
+            assertTrue(c.logged("body shorter than its Content-Length"), c.log()::toString);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ServletContainer.Kind.class)
     void phpPagesThroughTheServlet(ServletContainer.Kind kind) throws Exception {
         try (PhpFpm fpm = PhpFpm.unix(dir, "ondemand", 2)
                 .page("hello.php", "<?php setcookie('a', '1'); setcookie('b', '2'); echo 'hello ', $_GET['who'];")

@@ -3,6 +3,9 @@ package dev.gatewaybridge.test;
 import dev.gatewaybridge.api.GatewayApplication;
 
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.security.ConstraintMapping;
+import org.eclipse.jetty.ee10.servlet.security.ConstraintSecurityHandler;
+import org.eclipse.jetty.security.Constraint;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -26,6 +29,16 @@ final class JettyContainer extends ServletContainer {
         holder.setInitParameters(initParams);
         holder.setInitOrder(0); // init at start-up, so a bad config fails start()
         context.addServlet(holder, mapping);
+        if (!forbidden.isEmpty()) {
+            ConstraintSecurityHandler security = new ConstraintSecurityHandler();
+            for (String pattern : forbidden) {
+                ConstraintMapping m = new ConstraintMapping();
+                m.setPathSpec(pattern);
+                m.setConstraint(Constraint.FORBIDDEN);
+                security.addConstraintMapping(m);
+            }
+            context.setSecurityHandler(security);
+        }
         server.setHandler(context);
         server.start();
         if (!holder.isAvailable()) {

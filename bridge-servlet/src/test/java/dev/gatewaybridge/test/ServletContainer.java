@@ -24,6 +24,8 @@ public abstract class ServletContainer implements AutoCloseable {
     public enum Kind { JETTY, TOMCAT }
 
     protected final List<String> log = new CopyOnWriteArrayList<>();
+    /** URL patterns under a security constraint that admits no one. */
+    protected List<String> forbidden = List.of();
 
     public static ServletContainer jetty(GatewayApplication app) {
         return start(Kind.JETTY, app, "", "/*", Map.of());
@@ -36,11 +38,21 @@ public abstract class ServletContainer implements AutoCloseable {
     /** Starts {@code kind} serving {@code app} at {@code contextPath} + {@code mapping} with {@code initParams}. */
     public static ServletContainer start(Kind kind, GatewayApplication app, String contextPath, String mapping,
                                          Map<String, String> initParams) {
+        return start(kind, app, contextPath, mapping, initParams, List.of());
+    }
+
+    /**
+     * As {@link #start(Kind, GatewayApplication, String, String, Map)}, with a security constraint that lets no
+     * one in ({@code <auth-constraint/>} with no role: 403) on each of the {@code forbidden} URL patterns.
+     */
+    public static ServletContainer start(Kind kind, GatewayApplication app, String contextPath, String mapping,
+                                         Map<String, String> initParams, List<String> forbidden) {
         GatewayApplication served = app == null ? null : Validation.wrap(app);
         ServletContainer container = switch (kind) {
             case JETTY -> new JettyContainer();
             case TOMCAT -> new TomcatContainer();
         };
+        container.forbidden = List.copyOf(forbidden);
         try {
             container.deploy(served, contextPath, mapping, initParams);
         } catch (Exception e) {

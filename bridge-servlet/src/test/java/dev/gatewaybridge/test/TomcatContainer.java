@@ -6,7 +6,11 @@ import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleState;
 import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
+import org.apache.catalina.authenticator.NonLoginAuthenticator;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.descriptor.web.LoginConfig;
+import org.apache.tomcat.util.descriptor.web.SecurityCollection;
+import org.apache.tomcat.util.descriptor.web.SecurityConstraint;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +38,17 @@ final class TomcatContainer extends ServletContainer {
         initParams.forEach(wrapper::addInitParameter);
         wrapper.setLoadOnStartup(0);
         context.addServletMappingDecoded(mapping, "gateway");
+        if (!forbidden.isEmpty()) {
+            SecurityConstraint constraint = new SecurityConstraint();
+            constraint.setAuthConstraint(true); // and no role: no one
+            SecurityCollection collection = new SecurityCollection();
+            forbidden.forEach(collection::addPatternDecoded);
+            constraint.addCollection(collection);
+            context.addConstraint(constraint);
+            // addContext() has no ContextConfig, which would add the authenticator a constraint needs.
+            context.setLoginConfig(new LoginConfig("NONE", null, null, null));
+            context.getPipeline().addValve(new NonLoginAuthenticator());
+        }
         tomcat.start();
         if (context.getState() != LifecycleState.STARTED) {
             throw new IllegalStateException("context did not start: " + context.getState());
