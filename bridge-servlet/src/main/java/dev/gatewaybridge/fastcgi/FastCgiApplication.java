@@ -23,7 +23,10 @@ import dev.gatewaybridge.api.StartResponse;
 import dev.gatewaybridge.cgi.CgiResponse;
 import dev.gatewaybridge.cgi.CgiResponseParser;
 import dev.gatewaybridge.cgi.DroppedHeaders;
+import dev.gatewaybridge.managed.WorkerPool;
+import dev.gatewaybridge.managed.WorkerSettings;
 import dev.gatewaybridge.upstream.Backend;
+import dev.gatewaybridge.upstream.BackendAddress;
 import dev.gatewaybridge.upstream.BackendSet;
 import dev.gatewaybridge.upstream.BackendUnavailableException;
 import dev.gatewaybridge.upstream.BodyLimits;
@@ -53,6 +56,14 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
 
     /** Required. Backends, comma or space separated: {@code host:port}, {@code [::1]:port}, {@code unix:/path}. */
     public static final String BACKENDS = FastCgiSettings.PREFIX + BackendSet.BACKENDS;
+    /** Instead of backends: a program run as workers, e.g. {@code /usr/bin/php-cgi -b {socket}} (no shell). */
+    public static final String COMMAND = FastCgiSettings.PREFIX + WorkerSettings.COMMAND;
+    /** How many workers of {@link #COMMAND} run (static mode; default 2), each on its own Unix socket. */
+    public static final String WORKERS = FastCgiSettings.PREFIX + WorkerSettings.WORKERS;
+    /** The workers' environment, {@code NAME=value} lines; nothing else but PATH (default /usr/local/bin:/usr/bin:/bin). */
+    public static final String WORKER_ENV = FastCgiSettings.PREFIX + WorkerSettings.WORKER_ENV;
+    /** The workers' working directory (default /). */
+    public static final String WORKER_DIR = FastCgiSettings.PREFIX + WorkerSettings.WORKER_DIR;
     /** {@code round-robin} (default) or {@code least-busy}. */
     public static final String BALANCE = FastCgiSettings.PREFIX + BackendSet.BALANCE;
     /** Failed connects within failTimeout that mark a backend down (default 1; 0 never; one backend never). */
@@ -112,6 +123,8 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
     private final Map<Backend, ConnectionPool> pools = new LinkedHashMap<>();
     private final ScheduledExecutorService upkeep;
     private final int role;
+    /** The workers this application runs ({@link #COMMAND}), or null. */
+    private final WorkerPool workers;
 
     /** From {@code fastcgi.*} parameters; fails naming the first missing or bad one. */
     public FastCgiApplication(Map<String, String> params) {
@@ -119,6 +132,8 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
     }
 
     FastCgiApplication(FastCgiSettings settings, int role) {
+        this.workers = settings.workers() == null ? null : WorkerPool.start(settings.workers(), "FastCGI");
+        settings = workers == null ? settings : settings.withWorkers(workers.sockets());
         this.settings = settings;
         this.role = role;
         for (Backend b : settings.backends().backends()) {
@@ -126,7 +141,7 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
         }
         pools.values().forEach(ConnectionPool::learnAtStart); // FCGI_GET_VALUES now, not in the first request
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "fastcgi-upkeep " + settings.backends().backends());
+            Thread t = new Thread(r, "fastcgi-upkeep " + this.settings.backends().backends());
             t.setDaemon(true);
             return t;
         });
@@ -243,7 +258,7 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
         ConnectionPool.Outgoing outgoing = body.bytes != null
                 ? new ConnectionPool.Outgoing(role, settings.keepConn(), p, body.bytes, errors) : null;
         BackendSet.Lease<FastCgiConnection> lease = settings.backends()
-                .acquire(b -> pools.get(b).acquire(settings.connectMillis(), !body.replayable(), outgoing));
+                .acquire(b -> acquire(b, !body.replayable(), outgoing));
         FastCgiConnection connection = lease.value();
         boolean reused = connection.reused;
         long written = outgoing != null && outgoing.writtenBefore >= 0 ? outgoing.writtenBefore : connection.written();
@@ -270,6 +285,26 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
             }
             throw e instanceof IOException ? new BackendUnavailableException("FastCGI backend " + lease.backend()
                     + " failed while sent the request: " + e.getMessage(), e) : (RuntimeException) e;
+        }
+    }
+
+    /**
+     * A connection to {@code backend} from its pool. The connect to one of our own workers that is restarting
+     * (it exited, or php-cgi ended itself after PHP_FCGI_MAX_REQUESTS) waits for its new socket, within the
+     * connect timeout, instead of failing over or answering 502.
+     */
+    private FastCgiConnection acquire(Backend backend, boolean mustLook, ConnectionPool.Outgoing outgoing)
+            throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.connectMillis());
+        while (true) {
+            try {
+                return pools.get(backend).acquire(settings.connectMillis(), mustLook, outgoing);
+            } catch (java.net.SocketException e) { // refused, or no socket file: not a timeout
+                if (workers == null || !(backend.address() instanceof BackendAddress.Unix unix)
+                        || !workers.awaitReady(unix.path(), deadline)) {
+                    throw e;
+                }
+            }
         }
     }
 
@@ -455,11 +490,19 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
         return List.copyOf(pools.values());
     }
 
-    /** Closes every connection and stops the upkeep thread. */
+    /** Closes every connection and stops the upkeep thread, then the workers it runs. */
     @Override
     public void close() {
         upkeep.shutdownNow();
         pools.values().forEach(ConnectionPool::close);
+        if (workers != null) {
+            workers.close();
+        }
+    }
+
+    /** The workers it runs, or null (tests). */
+    WorkerPool workers() {
+        return workers;
     }
 
     /** Builds a {@link FastCgiApplication} with the same names and checks as the parameters. */
