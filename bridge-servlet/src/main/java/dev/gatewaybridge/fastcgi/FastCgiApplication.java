@@ -227,13 +227,15 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
         long deadline = System.nanoTime() + settings.timeouts().total().toNanos();
         PrintWriter errors = environ.get(Environ.WSGI_ERRORS) instanceof PrintWriter w ? w : null;
         for (int attempt = 1; ; attempt++) {
+            long sent = System.nanoTime();
             Response response = send(p, body, errors, deadline);
             try {
                 response.stdout.awaitFirst();
                 return response;
             } catch (IOException e) {
                 response.finish();
-                boolean stale = response.retryable() && body.replayable();
+                boolean stale = body.replayable() && (response.retryable()
+                        || !response.exchange.received() && recycled(response.lease.backend(), sent));
                 if (!stale) {
                     // Passive health, as nginx counts an error reading the response; not a pooled connection
                     // that died before any output (the backend closed it while idle: it says nothing of health).
@@ -250,10 +252,22 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
     }
 
     /**
+     * Whether the request failed, before any output, because one of our own workers ended itself (status 0)
+     * after it was sent: php-cgi at PHP_FCGI_MAX_REQUESTS closes its kept-alive connection with the next
+     * request unread, and exits with new connections unaccepted in its listen backlog. Such a request never
+     * ran, so it may be sent again.
+     */
+    private boolean recycled(Backend backend, long sent) throws IOException {
+        return workers != null && backend.address() instanceof BackendAddress.Unix unix
+                && workers.exitedCleanly(unix.path(), sent);
+    }
+
+    /**
      * Chooses a backend (the shared {@link BackendSet}: balance, failover on a failed connect, passive
      * health), takes a pooled connection to it and sends BEGIN_REQUEST, PARAMS and the body.
      */
     private Response send(List<Param> p, RequestBody body, PrintWriter errors, long deadline) throws IOException {
+        long sent = System.nanoTime();
         // A request all in memory may be sent by the thread that frees a connection for it (ConnectionPool).
         ConnectionPool.Outgoing outgoing = body.bytes != null
                 ? new ConnectionPool.Outgoing(role, settings.keepConn(), p, body.bytes, errors) : null;
@@ -279,8 +293,10 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
             }
             connection.close();
             lease.close();
-            if (e instanceof IOException && reused && body.replayable() && connection.written() == written) {
-                // A pooled connection the backend had closed: not one byte of this request left us (issue 11 §7).
+            if (e instanceof IOException && body.replayable() && (reused && connection.written() == written
+                    || recycled(lease.backend(), sent))) {
+                // A pooled connection the backend had closed: not one byte of this request left us (issue 11 §7),
+                // or our own worker closed it unread as it ended itself.
                 return send(p, body, errors, deadline);
             }
             throw e instanceof IOException ? new BackendUnavailableException("FastCGI backend " + lease.backend()

@@ -56,6 +56,8 @@ public final class WorkerPool implements AutoCloseable {
     /** Longest output line logged in one piece. */
     private static final int MAX_LINE = 8 * 1024;
     private static final long POLL_MS = 5;
+    /** Longest wait for the exit of a worker that reset a connection, to tell a recycle from a crash. */
+    static final long CLEAN_EXIT_WAIT_MS = 1000;
 
     private static final System.Logger LOG = System.getLogger(WorkerPool.class.getName());
 
@@ -172,6 +174,22 @@ public final class WorkerPool implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the worker on {@code socket} ended itself with status 0 at or after {@code sinceNanos}, waiting
+     * up to {@link #CLEAN_EXIT_WAIT_MS} for its exit to be seen: a connection it reset after that instant
+     * carried a request it closed unread (php-cgi at PHP_FCGI_MAX_REQUESTS).
+     */
+    public boolean exitedCleanly(Path socket, long sinceNanos) throws IOException {
+        Slot slot = slots.stream().filter(s -> s.socket.equals(socket)).findFirst().orElse(null);
+        try {
+            return slot != null && slot.awaitCleanExit(sinceNanos,
+                    System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLEAN_EXIT_WAIT_MS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted waiting for " + name(slot) + " to exit");
+        }
+    }
+
     /** Starts {@code slot}'s worker (on the supervisor thread); a failure to start counts as a quick exit. */
     private void spawn(Slot slot) {
         if (closed) {
@@ -234,7 +252,7 @@ public final class WorkerPool implements AutoCloseable {
         if (closed) {
             return;
         }
-        Slot.Exit exit = slot.exited(p, status != 0 || failure != null);
+        Slot.Exit exit = slot.exited(p, status != 0 || failure != null, p != null && failure == null && status == 0);
         if (exit == null) {
             return; // not the slot's current process
         }
@@ -391,6 +409,8 @@ public final class WorkerPool implements AutoCloseable {
         private boolean down;
         private int quickExits;
         private long firstQuickNanos;
+        /** When a worker of this slot last ended itself with status 0 after creating its socket; 0: never. */
+        private long cleanExitNanos;
 
         Slot(int index, Path socket) {
             this.index = index;
@@ -424,11 +444,14 @@ public final class WorkerPool implements AutoCloseable {
          * Records the exit of {@code p} (null: it never started); null if {@code p} is no longer this slot's.
          * A quick exit: it never created its socket, or {@code failed} within {@link #MIN_UPTIME_MS}.
          */
-        synchronized Exit exited(Process p, boolean failed) {
+        synchronized Exit exited(Process p, boolean failed, boolean clean) {
             if (process != p) {
                 return null;
             }
             long now = System.nanoTime();
+            if (clean && everReady) {
+                cleanExitNanos = now == 0 ? 1 : now;
+            }
             long uptimeMs = TimeUnit.NANOSECONDS.toMillis(now - startedNanos);
             ready = false;
             boolean quick = !everReady || failed && uptimeMs < MIN_UPTIME_MS;
@@ -462,6 +485,20 @@ public final class WorkerPool implements AutoCloseable {
                     return;
                 }
                 wait(left);
+            }
+        }
+
+        /** See {@link WorkerPool#exitedCleanly}. */
+        synchronized boolean awaitCleanExit(long since, long deadline) throws InterruptedException {
+            while (true) {
+                if (cleanExitNanos != 0 && cleanExitNanos - since >= 0) {
+                    return true;
+                }
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0 || down) {
+                    return false;
+                }
+                wait(Math.min(left, POLL_MS));
             }
         }
 

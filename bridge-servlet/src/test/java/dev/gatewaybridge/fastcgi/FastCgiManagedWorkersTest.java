@@ -75,6 +75,10 @@ class FastCgiManagedWorkersTest {
     }
 
     private Map<String, String> php(int workers) throws Exception {
+        return php(workers, "GREETING=hello\nPHP_FCGI_MAX_REQUESTS=0");
+    }
+
+    private Map<String, String> php(int workers, String env) throws Exception {
         Path phpCgi = Peers.require("php-cgi", "/usr/bin/php-cgi");
         Path www = Files.createDirectories(dir.resolve("www"));
         Files.writeString(www.resolve("index.php"), PAGE);
@@ -82,7 +86,7 @@ class FastCgiManagedWorkersTest {
         params.put("application", FastCgiApplication.class.getName());
         params.put(FastCgiApplication.COMMAND, phpCgi + " -b {socket}");
         params.put(FastCgiApplication.WORKERS, Integer.toString(workers));
-        params.put(FastCgiApplication.WORKER_ENV, "GREETING=hello\nPHP_FCGI_MAX_REQUESTS=0");
+        params.put(FastCgiApplication.WORKER_ENV, env);
         params.put(FastCgiApplication.ROOT, www.toString());
         return params;
     }
@@ -149,6 +153,26 @@ class FastCgiManagedWorkersTest {
         }
     }
 
+    /**
+     * php-cgi ends itself (status 0) after PHP_FCGI_MAX_REQUESTS (its default is 500): the request that finds
+     * its connection closed is sent again, and waits for the restarted worker's socket instead of failing.
+     */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void phpCgiEndingItselfAfterMaxRequestsIsRestartedWithoutAFailedRequest(Kind kind) throws Exception {
+        try (ServletContainer c = ServletContainer.start(kind, null, "", "/*", php(1, "PHP_FCGI_MAX_REQUESTS=3"))) {
+            Set<String> pids = new java.util.HashSet<>();
+            for (int i = 0; i < 10; i++) {
+                RawHttp.Response r = RawHttp.get(c.port(), "/index.php?i=" + i);
+                assertEquals(200, r.status(), r + "\n" + lines + "\n" + c.log());
+                pids.add(r.text().split(" ")[0]);
+            }
+            assertTrue(pids.size() >= 4, "a new worker every 3 requests: " + pids);
+            assertTrue(lines.stream().anyMatch(l -> l.contains("exited with status 0")), lines.toString());
+            assertTrue(lines.stream().noneMatch(l -> l.contains("marked down")), lines.toString());
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Kind.class)
     void aProgramThatExitsAtOnceIsMarkedDownWithOneLogLineNotAForkLoop(Kind kind) throws Exception {
@@ -164,6 +188,7 @@ class FastCgiManagedWorkersTest {
             assertEquals(5, starts, lines.toString());
             RawHttp.Response r = RawHttp.get(c.port(), "/index.php");
             assertEquals(502, r.status(), r.toString());
+            assertTrue(c.logged("FastCGI worker 1/1 (/bin/false) is marked down"), c.log().toString());
             Thread.sleep(300);
             assertEquals(starts, lines.stream().filter(l -> l.contains(" started, pid ")).count(), "not started again");
             assertEquals(1, lines.stream().filter(l -> l.contains("marked down")).count(), lines.toString());
