@@ -251,6 +251,36 @@ class FastCgiManagedWorkersTest {
         assertTrue(workers().isEmpty(), "no fcgiwrap left");
     }
 
+    /** The README's web.xml example for php-cgi, its init-params as printed, the root replaced. */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void theReadmeExampleServesPhpAsItSays(Kind kind) throws Exception {
+        Peers.require("php-cgi", "/usr/bin/php-cgi");
+        String readme = Files.readString(Path.of("..", "README.md"));
+        int section = readme.indexOf("<!-- section: managed-workers -->");
+        assertTrue(section >= 0, "README has a Managed workers section");
+        java.util.regex.Matcher xml = java.util.regex.Pattern.compile("```xml\n(.*?)```", java.util.regex.Pattern.DOTALL)
+                .matcher(readme);
+        assertTrue(xml.find(section), "with an xml block");
+        Map<String, String> params = new HashMap<>();
+        java.util.regex.Matcher param = java.util.regex.Pattern.compile(
+                "<param-name>(.*?)</param-name>\\s*<param-value>(.*?)</param-value>", java.util.regex.Pattern.DOTALL)
+                .matcher(xml.group(1));
+        while (param.find()) {
+            params.put(param.group(1), param.group(2).strip());
+        }
+        assertEquals("/usr/bin/php-cgi -b {socket}", params.get(FastCgiApplication.COMMAND));
+        Path www = Files.createDirectories(dir.resolve("html"));
+        Files.writeString(www.resolve("index.php"), "<?php echo getenv('APP_ENV'), ' ', ($_SERVER['PATH_INFO'] ?? '') ?: '-';");
+        params.put(FastCgiApplication.ROOT, www.toString());
+        try (ServletContainer c = ServletContainer.start(kind, null, "", "/*", params)) {
+            assertEquals(4, workers().size());
+            assertEquals("prod -", RawHttp.get(c.port(), "/").text());
+            assertEquals("prod /a/b", RawHttp.get(c.port(), "/index.php/a/b").text());
+        }
+        assertTrue(workers().isEmpty());
+    }
+
     @Test
     void backendsAndCommandTogetherOrNeitherFailNamingBoth() {
         IllegalArgumentException both = assertThrows(IllegalArgumentException.class, () -> FastCgiSettings.from(
