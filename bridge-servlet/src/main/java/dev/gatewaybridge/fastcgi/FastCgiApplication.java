@@ -534,6 +534,24 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
             return set(BACKENDS, String.join(",", backends));
         }
 
+        /** {@link #COMMAND}: the program to run as workers instead of backends, with {@code {socket}}. */
+        public Builder command(String command) {
+            return set(COMMAND, command);
+        }
+
+        public Builder workers(int workers) {
+            return set(WORKERS, workers);
+        }
+
+        /** Adds one variable to the workers' environment. */
+        public Builder workerEnv(String name, String value) {
+            return set(WORKER_ENV, params.getOrDefault(WORKER_ENV, "") + name + "=" + value + "\n");
+        }
+
+        public Builder workerDir(String dir) {
+            return set(WORKER_DIR, dir);
+        }
+
         public Builder balance(String balance) {
             return set(BALANCE, balance);
         }

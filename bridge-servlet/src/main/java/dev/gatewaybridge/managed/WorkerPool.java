@@ -67,6 +67,8 @@ public final class WorkerPool implements AutoCloseable {
     private final List<Slot> slots = new ArrayList<>();
     private final ScheduledThreadPoolExecutor supervisor;
     private final List<Thread> pumps = new ArrayList<>();
+    /** Kills the workers if the JVM exits without {@link #close()} (a container stopped without destroy()). */
+    private final Thread shutdownHook = new Thread(this::killAll, "managed-workers-exit");
     private volatile boolean closed;
 
     private WorkerPool(WorkerSettings settings, String label, Path dir) {
@@ -93,6 +95,7 @@ public final class WorkerPool implements AutoCloseable {
     public static WorkerPool start(WorkerSettings settings, String label) {
         Path dir = socketDirectory();
         WorkerPool pool = new WorkerPool(settings, label, dir);
+        Runtime.getRuntime().addShutdownHook(pool.shutdownHook);
         try {
             pool.slots.forEach(s -> pool.supervisor.execute(() -> pool.spawn(s)));
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MS);
@@ -325,6 +328,11 @@ public final class WorkerPool implements AutoCloseable {
             return;
         }
         closed = true;
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // the JVM is exiting: the hook runs (or ran) killAll
+        }
         supervisor.shutdownNow();
         boolean interrupted = false;
         try {
@@ -384,6 +392,18 @@ public final class WorkerPool implements AutoCloseable {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** At JVM exit without close(): SIGKILL to every worker and its descendants, no waiting. */
+    private void killAll() {
+        closed = true;
+        for (Slot s : slots) {
+            Process p = s.process();
+            if (p != null) {
+                kill(p);
+            }
+        }
+        deleteQuietly(dir);
     }
 
     /** Removes the socket directory and what is in it (sockets only). */
