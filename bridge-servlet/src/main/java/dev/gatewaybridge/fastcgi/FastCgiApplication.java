@@ -516,11 +516,6 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
         }
     }
 
-    /** The workers it runs, or null (tests). */
-    WorkerPool workers() {
-        return workers;
-    }
-
     /** Builds a {@link FastCgiApplication} with the same names and checks as the parameters. */
     public static final class Builder {
         private final Map<String, String> params = new LinkedHashMap<>();

@@ -62,8 +62,6 @@ record FastCgiSettings(BackendSet backends, Timeouts timeouts, Params params, in
             throw new IllegalArgumentException("missing parameter " + reader.name(BackendSet.BACKENDS)
                     + " (the FastCGI backends; or " + reader.name(WorkerSettings.COMMAND) + ", a program to run as workers)");
         }
-        // Own workers: least-busy, as each takes one connection; round-robin would queue a request behind a
-        // busy worker while another is idle.
         return new FastCgiSettings(workers == null ? BackendSet.from(reader) : null, Timeouts.from(reader),
                 Params.from(reader),
                 // php-cgi -b serves one connection at a time: one kept-alive connection per worker, never more.
@@ -72,6 +70,8 @@ record FastCgiSettings(BackendSet backends, Timeouts timeouts, Params params, in
                 reader.bool(KEEP_CONN, true),
                 reader.duration(IDLE_TIMEOUT, Duration.ofSeconds(60)),
                 BodyLimits.from(reader, true),
+                // Own workers: least-busy, as each takes one connection; round-robin would queue a request behind
+                // a busy worker while another is idle.
                 workers, workers == null ? null : BackendSet.Policy.from(reader, BackendSet.Balance.LEAST_BUSY));
     }
 
