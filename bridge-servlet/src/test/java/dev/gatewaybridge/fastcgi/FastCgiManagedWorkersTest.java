@@ -198,7 +198,7 @@ class FastCgiManagedWorkersTest {
     @ParameterizedTest
     @EnumSource(Kind.class)
     void afterTheContainerStopsNoWorkerSocketDirectoryThreadOrFdIsLeft(Kind kind) throws Exception {
-        Map<String, String> params = php(2);
+        Map<String, String> params = php(4);
         int fdsBefore = ProcessCensus.openFds();
         List<ProcessHandle> running;
         Path sockets;
@@ -207,11 +207,11 @@ class FastCgiManagedWorkersTest {
                 assertEquals(200, RawHttp.get(c.port(), "/index.php").status());
             }
             running = workers();
-            assertEquals(2, running.size());
+            assertEquals(4, running.size());
             sockets = socketDirectory(running.get(0));
             assertTrue(Files.isDirectory(sockets));
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(sockets)));
-            assertEquals(2, ProcessCensus.threads("managed-worker-output"));
+            assertEquals(4, ProcessCensus.threads("managed-worker-output"));
         }
         for (ProcessHandle p : running) {
             assertFalse(p.isAlive(), "worker " + p.pid() + " stopped");
@@ -220,9 +220,11 @@ class FastCgiManagedWorkersTest {
         assertEquals(0, ProcessCensus.zombieChildren(), "reaped");
         assertFalse(Files.exists(sockets), "socket directory removed: " + sockets);
         assertEquals(0, ProcessCensus.threads("managed-worker"), "supervisor and output threads ended");
-        // A container's own fds (its selector, a jar) may come and go: far fewer than a leak per worker would be.
-        assertTrue(ProcessCensus.openFds() <= fdsBefore + 4, "fds before " + fdsBefore + ", after "
-                + ProcessCensus.openFds());
+        // A container's own fds (a jar, a selector) may come and go: fewer than the 8 a pipe and a connection
+        // per worker would leave.
+        int fdsAfter = ProcessCensus.openFds();
+        System.out.printf("FastCgiManagedWorkersTest (%s): fds before %d, after %d%n", kind, fdsBefore, fdsAfter);
+        assertTrue(fdsAfter < fdsBefore + 4, "fds before " + fdsBefore + ", after " + fdsAfter);
         assertTrue(lines.stream().anyMatch(l -> l.contains("workers of") && l.contains("stopped")), lines.toString());
     }
 
