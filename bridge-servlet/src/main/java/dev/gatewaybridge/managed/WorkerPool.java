@@ -70,6 +70,8 @@ public final class WorkerPool implements AutoCloseable {
     /** Kills the workers if the JVM exits without {@link #close()} (a container stopped without destroy()). */
     private final Thread shutdownHook = new Thread(this::killAll, "managed-workers-exit");
     private volatile boolean closed;
+    /** Whether close() was interrupted (or called interrupted): the interrupt is set again at its end. */
+    private boolean interruptedWhileClosing;
 
     private WorkerPool(WorkerSettings settings, String label, Path dir) {
         this.settings = settings;
@@ -333,13 +335,35 @@ public final class WorkerPool implements AutoCloseable {
         } catch (IllegalStateException e) {
             // the JVM is exiting: the hook runs (or ran) killAll
         }
+        // The waits below must not be cut short by an interrupt: a worker not waited for would be left running.
+        interruptedWhileClosing = Thread.interrupted();
         supervisor.shutdownNow();
-        boolean interrupted = false;
-        try {
-            supervisor.awaitTermination(STOP_GRACE_MS, TimeUnit.MILLISECONDS); // a start in progress ends first
-        } catch (InterruptedException e) {
-            interrupted = true;
+        await(() -> supervisor.awaitTermination(STOP_GRACE_MS, TimeUnit.MILLISECONDS)); // a start in progress
+        List<Long> killed = stopWorkers();
+        List<Thread> threads;
+        synchronized (pumps) {
+            threads = List.copyOf(pumps);
         }
+        for (Thread t : threads) {
+            await(() -> {
+                t.join(1000); // their pipes closed with the workers
+                return true;
+            });
+        }
+        deleteQuietly(dir);
+        LOG.log(System.Logger.Level.INFO, label + " workers of " + settings.program() + " stopped"
+                + (killed.isEmpty() ? "" : "; killed after " + STOP_GRACE_MS + " ms without exiting on SIGTERM: "
+                + "pids " + killed));
+        if (interruptedWhileClosing) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * SIGTERM to every worker and its descendants, SIGKILL to those still there after {@link #STOP_GRACE_MS},
+     * then each worker reaped (no zombie). The pids that needed SIGKILL.
+     */
+    private List<Long> stopWorkers() {
         List<ProcessHandle> all = new ArrayList<>();
         for (Slot s : slots) {
             Process p = s.process();
@@ -352,46 +376,44 @@ public final class WorkerPool implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_GRACE_MS);
         List<Long> killed = new ArrayList<>();
         for (ProcessHandle h : all) {
-            try {
+            boolean exited = await(() -> {
                 h.onExit().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (java.util.concurrent.TimeoutException e) {
+                return true;
+            });
+            if (!exited && h.isAlive()) {
                 killed.add(h.pid());
                 h.destroyForcibly();
-            } catch (InterruptedException e) {
-                interrupted = true;
-                h.destroyForcibly();
-            } catch (java.util.concurrent.ExecutionException e) {
-                // no exit to wait for
             }
         }
         for (Slot s : slots) {
             Process p = s.process();
             if (p != null) {
-                try {
-                    p.waitFor(STOP_GRACE_MS, TimeUnit.MILLISECONDS); // reaped: no zombie left
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
+                await(() -> p.waitFor(STOP_GRACE_MS, TimeUnit.MILLISECONDS));
             }
         }
-        List<Thread> threads;
-        synchronized (pumps) {
-            threads = List.copyOf(pumps);
+        return killed;
+    }
+
+    /**
+     * A bounded wait of {@link #close()}; false if it timed out, failed or was interrupted. An interrupt does
+     * not cut the next waits short: it is set again when close() ends.
+     */
+    private boolean await(Wait wait) {
+        try {
+            return wait.done();
+        } catch (InterruptedException e) {
+            interruptedWhileClosing = true;
+            return false;
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            return false;
         }
-        for (Thread t : threads) {
-            try {
-                t.join(1000); // their pipes closed with the workers
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        deleteQuietly(dir);
-        LOG.log(System.Logger.Level.INFO, label + " workers of " + settings.program() + " stopped"
-                + (killed.isEmpty() ? "" : "; killed after " + STOP_GRACE_MS + " ms without exiting on SIGTERM: "
-                + "pids " + killed));
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+    }
+
+    /** One bounded wait of {@link #close()}. */
+    @FunctionalInterface
+    private interface Wait {
+        boolean done() throws InterruptedException, java.util.concurrent.TimeoutException,
+                java.util.concurrent.ExecutionException;
     }
 
     /** At JVM exit without close(): SIGKILL to every worker and its descendants, no waiting. */

@@ -97,6 +97,21 @@ class WorkerPoolTest {
     }
 
     @Test
+    void closeCalledInterruptedStillStopsAndReapsEveryWorkerAndKeepsTheInterrupt() throws Exception {
+        WorkerPool pool = WorkerPool.start(python("plain", 2), "Test");
+        List<Long> pids = pool.pids();
+        assertEquals(2, pids.size());
+        Thread.currentThread().interrupt();
+        pool.close();
+        assertTrue(Thread.interrupted(), "the interrupt is kept");
+        for (long pid : pids) {
+            assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), pid + " stopped");
+        }
+        assertEquals(0, ProcessCensus.zombieChildren());
+        assertFalse(Files.exists(pool.directory()));
+    }
+
+    @Test
     void aWorkerIgnoringSigtermIsKilledAfterTheGraceWithItsChildAndReaped() throws Exception {
         WorkerPool pool = WorkerPool.start(python("stubborn", 1), "Test");
         long pid = pool.pids().get(0);
