@@ -40,7 +40,7 @@ final class EnvironBuilder {
 
     EnvironBuilder(GatewayConfig config, ServletContext context, String servletName) {
         this.config = config;
-        this.errorLog = new LogWriter(context, "wsgi.errors [" + servletName + "] ");
+        this.errorLog = new LogWriter("wsgi.errors [" + servletName + "] ");
         this.template = template(config, "GatewayBridge (" + context.getServerInfo() + ")",
                 new PrintWriter(errorLog, true));
     }

@@ -1,22 +1,27 @@
 package dev.gatewaybridge.servlet;
 
-import jakarta.servlet.ServletContext;
+import java.lang.System.Logger.Level;
 
-/** The servlet's own log lines, in the container's log, prefixed with the servlet's name. */
+/**
+ * The servlet's own log lines, prefixed with the servlet's name, through {@code System.Logger}
+ * {@value #NAME}: the same logger hierarchy ({@code dev.gatewaybridge.*}) as the bridges' pools and spawners,
+ * so one logging configuration on either container routes and filters them all (README "Logging").
+ */
 final class GatewayLog {
-    private final ServletContext context;
+    /** The logger of every servlet's own lines. */
+    static final String NAME = "dev.gatewaybridge.servlet.GatewayServlet";
+    private static final System.Logger LOG = System.getLogger(NAME);
     private final String prefix;
 
-    GatewayLog(ServletContext context, String servletName) {
-        this.context = context;
+    GatewayLog(String servletName) {
         this.prefix = "GatewayServlet [" + servletName + "] ";
     }
 
     void warn(String message) {
-        context.log(prefix + message);
+        LOG.log(Level.WARNING, prefix + message);
     }
 
     void error(String message, Throwable failure) {
-        context.log(prefix + message, failure);
+        LOG.log(Level.ERROR, prefix + message, failure);
     }
 }

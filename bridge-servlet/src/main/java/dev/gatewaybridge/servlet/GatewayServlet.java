@@ -81,7 +81,7 @@ public class GatewayServlet extends HttpServlet {
 
     @Override
     public void init() throws ServletException {
-        log = new GatewayLog(getServletContext(), getServletName());
+        log = new GatewayLog(getServletName());
         try {
             GatewayConfig.rejectUnknownTopLevel(Collections.list(getServletConfig().getInitParameterNames()));
             config = GatewayConfig.from(params(getServletConfig()), given == null);

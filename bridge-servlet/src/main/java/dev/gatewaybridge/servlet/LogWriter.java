@@ -1,22 +1,23 @@
 package dev.gatewaybridge.servlet;
 
-import jakarta.servlet.ServletContext;
-
 import java.io.Writer;
+import java.lang.System.Logger.Level;
 
 /**
- * {@code wsgi.errors}: text the application writes goes to the container's log, one log record per line.
+ * {@code wsgi.errors}: text the application writes goes to the error log (PEP 3333), one log record per line,
+ * at INFO through {@code System.Logger} {@value #NAME}, beside the servlet's own lines (README "Logging").
  * One instance serves the whole servlet (no allocation per request); each thread collects its own partial
  * line, so lines of concurrent requests never interleave inside a record.
  */
 final class LogWriter extends Writer {
 
-    private final ServletContext context;
+    /** The logger of every servlet's wsgi.errors lines. */
+    static final String NAME = "dev.gatewaybridge.servlet.wsgi.errors";
+    private static final System.Logger LOG = System.getLogger(NAME);
     private final String prefix;
     private final ThreadLocal<StringBuilder> lines = ThreadLocal.withInitial(StringBuilder::new);
 
-    LogWriter(ServletContext context, String prefix) {
-        this.context = context;
+    LogWriter(String prefix) {
         this.prefix = prefix;
     }
 
@@ -48,7 +49,7 @@ final class LogWriter extends Writer {
     }
 
     private void emit(StringBuilder line) {
-        context.log(prefix + line);
+        LOG.log(Level.INFO, prefix + line);
         line.setLength(0);
     }
 }

@@ -64,6 +64,8 @@ final class JettyContainer extends ServletContainer {
             }
         } catch (Exception e) {
             throw new IllegalStateException(e);
+        } finally {
+            stopRecording();
         }
     }
 }

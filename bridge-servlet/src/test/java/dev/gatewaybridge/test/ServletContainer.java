@@ -6,6 +6,9 @@ import dev.gatewaybridge.servlet.GatewayServlet;
 import jakarta.servlet.ServletContext;
 
 import java.lang.reflect.Proxy;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -13,8 +16,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A real servlet container (embedded Jetty 12 ee10 or Tomcat 11) on an ephemeral loopback port, serving an
- * application through {@link GatewayServlet}. The servlet's log lines (its own and wsgi.errors) are captured
- * in {@link #log()} as well as passed to the container.
+ * application through {@link GatewayServlet}. The servlet's log lines (its own and wsgi.errors, logged through
+ * {@code System.Logger} under {@code dev.gatewaybridge.servlet}, and any the application writes through the
+ * ServletContext) are captured in {@link #log()} as well as passed on.
  *
  * <p>If the system property {@code gateway.test.validator} is set (e.g. {@code strict}), every application is
  * wrapped in {@code dev.gatewaybridge.middleware.Validator} with {@code validator.mode} set to that value.
@@ -23,7 +27,33 @@ public abstract class ServletContainer implements AutoCloseable {
 
     public enum Kind { JETTY, TOMCAT }
 
+    /** The parent of the servlet's loggers (held: JUL keeps loggers weakly), recorded while a container runs. */
+    private static final Logger SERVLET_LOG = Logger.getLogger("dev.gatewaybridge.servlet");
+
     protected final List<String> log = new CopyOnWriteArrayList<>();
+    private final Handler recorder = new Handler() {
+        @Override
+        public void publish(LogRecord r) {
+            log.add(r.getThrown() == null ? r.getMessage() : r.getMessage() + " | " + r.getThrown());
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    protected ServletContainer() {
+        SERVLET_LOG.addHandler(recorder);
+    }
+
+    /** Stops recording the servlet's log lines; each container's {@link #close()} calls it. */
+    protected final void stopRecording() {
+        SERVLET_LOG.removeHandler(recorder);
+    }
     /** URL patterns under a security constraint that admits no one. */
     protected List<String> forbidden = List.of();
 
@@ -72,7 +102,7 @@ public abstract class ServletContainer implements AutoCloseable {
             this.log = log;
         }
 
-        /** The lines the servlet logged through its ServletContext before the start failed. */
+        /** The lines the servlet logged before the start failed. */
         public List<String> log() {
             return log;
         }
@@ -90,7 +120,7 @@ public abstract class ServletContainer implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port() + pathAndQuery);
     }
 
-    /** Log lines written through the ServletContext by the servlet and the application so far. */
+    /** Log lines of the servlet (its loggers) and of the application (through the ServletContext) so far. */
     public List<String> log() {
         return log;
     }

@@ -79,6 +79,8 @@ final class TomcatContainer extends ServletContainer {
             }
         } catch (Exception e) {
             throw new IllegalStateException(e);
+        } finally {
+            stopRecording();
         }
     }
 }
