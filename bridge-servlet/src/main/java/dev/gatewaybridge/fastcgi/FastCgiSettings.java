@@ -8,6 +8,7 @@ import dev.gatewaybridge.upstream.BackendSet;
 import dev.gatewaybridge.upstream.BodyLimits;
 import dev.gatewaybridge.upstream.ConfigReader;
 import dev.gatewaybridge.upstream.Params;
+import dev.gatewaybridge.upstream.StderrLog;
 import dev.gatewaybridge.upstream.Timeouts;
 
 /**
@@ -16,7 +17,8 @@ import dev.gatewaybridge.upstream.Timeouts;
  * set, timeouts, params and body limits are the shared {@code upstream} ones; the pool settings are FastCGI's own.
  */
 record FastCgiSettings(BackendSet backends, Timeouts timeouts, Params params, int maxConnections,
-                       boolean multiplex, boolean keepConn, Duration idleTimeout, BodyLimits body) {
+                       boolean multiplex, boolean keepConn, Duration idleTimeout, BodyLimits body,
+                       long stderrLimit) {
 
     /** The parameter prefix. */
     static final String PREFIX = "fastcgi.";
@@ -33,7 +35,7 @@ record FastCgiSettings(BackendSet backends, Timeouts timeouts, Params params, in
             BackendSet.FAIL_TIMEOUT, Timeouts.CONNECT_TIMEOUT, Timeouts.READ_TIMEOUT, Timeouts.TOTAL_TIMEOUT,
             Params.ROOT, Params.SCRIPT_PATTERN, Params.INDEX, Params.TRY_FILES, Params.PARAMS, Params.SERVER_SOFTWARE,
             MAX_CONNECTIONS, MULTIPLEX, KEEP_CONN, IDLE_TIMEOUT, BodyLimits.REQUEST_BUFFERING, BodyLimits.BODY_BUFFER_SIZE,
-            BodyLimits.MAX_BODY_SIZE, BodyLimits.BODY_TIMEOUT, BodyLimits.BODY_MIN_RATE);
+            BodyLimits.MAX_BODY_SIZE, BodyLimits.BODY_TIMEOUT, BodyLimits.BODY_MIN_RATE, StderrLog.STDERR_LIMIT);
 
     static FastCgiSettings from(Map<String, String> config) {
         return from(config, PREFIX);
@@ -48,7 +50,8 @@ record FastCgiSettings(BackendSet backends, Timeouts timeouts, Params params, in
                 reader.bool(MULTIPLEX, true),
                 reader.bool(KEEP_CONN, true),
                 reader.duration(IDLE_TIMEOUT, Duration.ofSeconds(60)),
-                BodyLimits.from(reader, true));
+                BodyLimits.from(reader, true),
+                reader.size(StderrLog.STDERR_LIMIT, StderrLog.DEFAULT_LIMIT));
     }
 
     long connectMillis() {
