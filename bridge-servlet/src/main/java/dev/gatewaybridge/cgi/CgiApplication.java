@@ -93,7 +93,8 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
             return t;
         });
         try {
-            this.spawner = Spawner.of(config.spawner(), pumps);
+            this.spawner = Spawner.of(config.spawner(), pumps,
+                    String.valueOf(config.root() != null ? config.root() : config.program()));
         } catch (RuntimeException e) {
             timers.shutdownNow();
             pumps.shutdownNow();

@@ -23,6 +23,7 @@ import dev.gatewaybridge.api.GatewayApplication;
 import dev.gatewaybridge.api.Header;
 import dev.gatewaybridge.api.HeaderRules;
 import dev.gatewaybridge.api.HttpStatusException;
+import dev.gatewaybridge.api.Reasons;
 import dev.gatewaybridge.api.StartResponse;
 import dev.gatewaybridge.api.Write;
 

@@ -34,22 +34,30 @@ sealed interface Spawner extends AutoCloseable permits JdkSpawner, NativeSpawner
 
     /**
      * The spawner {@code mode} asks for ({@link CgiConfig#SPAWNER}): "native" fails if the daemon cannot run,
-     * "auto" falls back to the JDK with one log line saying why.
+     * "auto" falls back to the JDK. Either way one INFO line says which one runs {@code programs} and why
+     * (issue 14 §11: a build without a C compiler ships no gateway-spawn, and CGI is then much slower).
      */
-    static Spawner of(String mode, ExecutorService pumps) {
+    static Spawner of(String mode, ExecutorService pumps, String programs) {
         if (mode.equals("jdk")) {
-            return new JdkSpawner(pumps);
+            return logged(new JdkSpawner(pumps), programs, CgiConfig.SPAWNER + "=jdk");
         }
         try {
-            return NativeSpawner.start();
+            return logged(NativeSpawner.start(), programs, CgiConfig.SPAWNER + "=" + mode);
         } catch (IOException e) {
             if (mode.equals("native")) {
                 throw new IllegalArgumentException(CgiConfig.SPAWNER + " is native, but " + e.getMessage(), e);
             }
-            System.getLogger(Spawner.class.getName()).log(System.Logger.Level.INFO, "CGI: native spawner "
-                    + "unavailable (" + e.getMessage() + "), starting programs through the JDK instead");
-            return new JdkSpawner(pumps);
+            return logged(new JdkSpawner(pumps), programs, CgiConfig.SPAWNER + "=auto and the native spawner is "
+                    + "unavailable: " + e.getMessage());
         }
+    }
+
+    private static Spawner logged(Spawner spawner, String programs, String why) {
+        String how = spawner.name().equals("native") ? "the native spawner (gateway-spawn, forking as mod_cgid does)"
+                : "the JDK (ProcessBuilder, the JVM forks)";
+        System.getLogger(Spawner.class.getName()).log(System.Logger.Level.INFO, "CGI " + programs
+                + ": programs start through " + how + ": " + why);
+        return spawner;
     }
 
     /** A started program: its stdin and stdout, its stderr lines and exit, and a way to kill it. */

@@ -23,7 +23,10 @@ import dev.gatewaybridge.api.StartResponse;
 import dev.gatewaybridge.cgi.CgiResponse;
 import dev.gatewaybridge.cgi.CgiResponseParser;
 import dev.gatewaybridge.cgi.DroppedHeaders;
+import dev.gatewaybridge.managed.WorkerPool;
+import dev.gatewaybridge.managed.WorkerSettings;
 import dev.gatewaybridge.upstream.Backend;
+import dev.gatewaybridge.upstream.BackendAddress;
 import dev.gatewaybridge.upstream.BackendSet;
 import dev.gatewaybridge.upstream.BackendUnavailableException;
 import dev.gatewaybridge.upstream.BodyLimits;
@@ -54,6 +57,14 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
 
     /** Required. Backends, comma or space separated: {@code host:port}, {@code [::1]:port}, {@code unix:/path}. */
     public static final String BACKENDS = FastCgiSettings.PREFIX + BackendSet.BACKENDS;
+    /** Instead of backends: a program run as workers, e.g. {@code /usr/bin/php-cgi -b {socket}} (no shell). */
+    public static final String COMMAND = FastCgiSettings.PREFIX + WorkerSettings.COMMAND;
+    /** How many workers of {@link #COMMAND} run (static mode; default 2), each on its own Unix socket. */
+    public static final String WORKERS = FastCgiSettings.PREFIX + WorkerSettings.WORKERS;
+    /** The workers' environment, {@code NAME=value} lines; nothing else but PATH (default /usr/local/bin:/usr/bin:/bin). */
+    public static final String WORKER_ENV = FastCgiSettings.PREFIX + WorkerSettings.WORKER_ENV;
+    /** The workers' working directory (default /). */
+    public static final String WORKER_DIR = FastCgiSettings.PREFIX + WorkerSettings.WORKER_DIR;
     /** {@code round-robin} (default) or {@code least-busy}. */
     public static final String BALANCE = FastCgiSettings.PREFIX + BackendSet.BALANCE;
     /** Failed connects within failTimeout that mark a backend down (default 1; 0 never; one backend never). */
@@ -115,6 +126,8 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
     private final Map<Backend, ConnectionPool> pools = new LinkedHashMap<>();
     private final ScheduledExecutorService upkeep;
     private final int role;
+    /** The workers this application runs ({@link #COMMAND}), or null. */
+    private final WorkerPool workers;
 
     /** From {@code fastcgi.*} parameters; fails naming the first missing or bad one. */
     public FastCgiApplication(Map<String, String> params) {
@@ -122,6 +135,8 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
     }
 
     FastCgiApplication(FastCgiSettings settings, int role) {
+        this.workers = settings.workers() == null ? null : WorkerPool.start(settings.workers(), "FastCGI");
+        settings = workers == null ? settings : settings.withWorkers(workers.sockets());
         this.settings = settings;
         this.role = role;
         for (Backend b : settings.backends().backends()) {
@@ -129,7 +144,7 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
         }
         pools.values().forEach(ConnectionPool::learnAtStart); // FCGI_GET_VALUES now, not in the first request
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "fastcgi-upkeep " + settings.backends().backends());
+            Thread t = new Thread(r, "fastcgi-upkeep " + this.settings.backends().backends());
             t.setDaemon(true);
             return t;
         });
@@ -215,13 +230,15 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
         long deadline = System.nanoTime() + settings.timeouts().total().toNanos();
         StderrLog errors = stderrLog(environ, p);
         for (int attempt = 1; ; attempt++) {
+            long sent = System.nanoTime();
             Response response = send(p, body, errors, deadline);
             try {
                 response.stdout.awaitFirst();
                 return response;
             } catch (IOException e) {
                 response.finish();
-                boolean stale = response.retryable() && body.replayable();
+                boolean stale = body.replayable() && (response.retryable()
+                        || !response.exchange.received() && recycled(response.lease.backend(), sent));
                 if (!stale) {
                     // Passive health, as nginx counts an error reading the response; not a pooled connection
                     // that died before any output (the backend closed it while idle: it says nothing of health).
@@ -235,6 +252,17 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
                 throw e;
             }
         }
+    }
+
+    /**
+     * Whether the request failed, before any output, because one of our own workers ended itself (status 0)
+     * after it was sent: php-cgi at PHP_FCGI_MAX_REQUESTS closes its kept-alive connection with the next
+     * request unread, and exits with new connections unaccepted in its listen backlog. Such a request never
+     * ran, so it may be sent again.
+     */
+    private boolean recycled(Backend backend, long sent) throws IOException {
+        return workers != null && backend.address() instanceof BackendAddress.Unix unix
+                && workers.exitedCleanly(unix.path(), sent);
     }
 
     /**
@@ -256,11 +284,12 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
     }
 
     private Response send(List<Param> p, RequestBody body, StderrLog errors, long deadline) throws IOException {
+        long sent = System.nanoTime();
         // A request all in memory may be sent by the thread that frees a connection for it (ConnectionPool).
         ConnectionPool.Outgoing outgoing = body.bytes != null
                 ? new ConnectionPool.Outgoing(role, settings.keepConn(), p, body.bytes, errors) : null;
         BackendSet.Lease<FastCgiConnection> lease = settings.backends()
-                .acquire(b -> pools.get(b).acquire(settings.connectMillis(), !body.replayable(), outgoing));
+                .acquire(b -> acquire(b, !body.replayable(), outgoing));
         FastCgiConnection connection = lease.value();
         boolean reused = connection.reused;
         long written = outgoing != null && outgoing.writtenBefore >= 0 ? outgoing.writtenBefore : connection.written();
@@ -281,12 +310,34 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
             }
             connection.close();
             lease.close();
-            if (e instanceof IOException && reused && body.replayable() && connection.written() == written) {
-                // A pooled connection the backend had closed: not one byte of this request left us (issue 11 §7).
+            if (e instanceof IOException && body.replayable() && (reused && connection.written() == written
+                    || recycled(lease.backend(), sent))) {
+                // A pooled connection the backend had closed: not one byte of this request left us (issue 11 §7),
+                // or our own worker closed it unread as it ended itself.
                 return send(p, body, errors, deadline);
             }
             throw e instanceof IOException ? new BackendUnavailableException("FastCGI backend " + lease.backend()
                     + " failed while sent the request: " + e.getMessage(), e) : (RuntimeException) e;
+        }
+    }
+
+    /**
+     * A connection to {@code backend} from its pool. The connect to one of our own workers that is restarting
+     * (it exited, or php-cgi ended itself after PHP_FCGI_MAX_REQUESTS) waits for its new socket, within the
+     * connect timeout, instead of failing over or answering 502.
+     */
+    private FastCgiConnection acquire(Backend backend, boolean mustLook, ConnectionPool.Outgoing outgoing)
+            throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.connectMillis());
+        while (true) {
+            try {
+                return pools.get(backend).acquire(settings.connectMillis(), mustLook, outgoing);
+            } catch (java.net.SocketException e) { // refused, or no socket file: not a timeout
+                if (workers == null || !(backend.address() instanceof BackendAddress.Unix unix)
+                        || !workers.awaitReady(unix.path(), deadline)) {
+                    throw e;
+                }
+            }
         }
     }
 
@@ -472,11 +523,14 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
         return List.copyOf(pools.values());
     }
 
-    /** Closes every connection and stops the upkeep thread. */
+    /** Closes every connection and stops the upkeep thread, then the workers it runs. */
     @Override
     public void close() {
         upkeep.shutdownNow();
         pools.values().forEach(ConnectionPool::close);
+        if (workers != null) {
+            workers.close();
+        }
     }
 
     /** Builds a {@link FastCgiApplication} with the same names and checks as the parameters. */
@@ -490,6 +544,24 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
 
         public Builder backends(String... backends) {
             return set(BACKENDS, String.join(",", backends));
+        }
+
+        /** {@link #COMMAND}: the program to run as workers instead of backends, with {@code {socket}}. */
+        public Builder command(String command) {
+            return set(COMMAND, command);
+        }
+
+        public Builder workers(int workers) {
+            return set(WORKERS, workers);
+        }
+
+        /** Adds one variable to the workers' environment. */
+        public Builder workerEnv(String name, String value) {
+            return set(WORKER_ENV, params.getOrDefault(WORKER_ENV, "") + name + "=" + value + "\n");
+        }
+
+        public Builder workerDir(String dir) {
+            return set(WORKER_DIR, dir);
         }
 
         public Builder balance(String balance) {

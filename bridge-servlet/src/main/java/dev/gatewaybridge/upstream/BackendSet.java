@@ -92,8 +92,25 @@ public final class BackendSet {
         if (addresses == null) {
             reader.required(BACKENDS);
         }
-        return new BackendSet(addresses, reader.parsed(BALANCE, Balance.ROUND_ROBIN, Balance::parse),
-                reader.integer(MAX_FAILS, 1, 0), reader.duration(FAIL_TIMEOUT, Duration.ofSeconds(10)));
+        return Policy.from(reader, Balance.ROUND_ROBIN).of(addresses);
+    }
+
+    /**
+     * How a set chooses and marks down, without its addresses: for backends known only once started (a
+     * bridge's own workers, {@code dev.gatewaybridge.managed}).
+     */
+    public record Policy(Balance balance, int maxFails, Duration failTimeout) {
+
+        /** {@link #BALANCE}, {@link #MAX_FAILS} and {@link #FAIL_TIMEOUT} under {@code reader}'s prefix. */
+        public static Policy from(ConfigReader reader, Balance defaultBalance) {
+            return new Policy(reader.parsed(BALANCE, defaultBalance, Balance::parse),
+                    reader.integer(MAX_FAILS, 1, 0), reader.duration(FAIL_TIMEOUT, Duration.ofSeconds(10)));
+        }
+
+        /** The set of {@code addresses} with this policy. */
+        public BackendSet of(List<BackendAddress> addresses) {
+            return new BackendSet(addresses, balance, maxFails, failTimeout);
+        }
     }
 
     public List<Backend> backends() {

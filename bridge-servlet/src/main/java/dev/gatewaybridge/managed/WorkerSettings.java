@@ -1,0 +1,154 @@
+package dev.gatewaybridge.managed;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import dev.gatewaybridge.api.HeaderRules;
+import dev.gatewaybridge.upstream.ConfigReader;
+
+/**
+ * What a {@link WorkerPool} runs: the program's argument vector (no shell) with the {@value #SOCKET}
+ * placeholder, how many workers ({@code static} mode, PHP-FPM's {@code pm = static}), their environment
+ * (built from nothing: {@code PATH} and what is configured) and their working directory. Immutable; every
+ * check fails at start-up naming the parameter and the offending value.
+ *
+ * @param command the argument vector, the program (argv[0]) resolved to an absolute path
+ * @param workers how many workers run, each on its own socket
+ * @param env     the whole environment of a worker
+ * @param dir     the working directory of a worker
+ */
+public record WorkerSettings(List<String> command, int workers, Map<String, String> env, Path dir) {
+
+    // Parameter names under a bridge's prefix (e.g. fastcgi.command), for every bridge with managed workers.
+    /** The program and its arguments, whitespace separated, with {@value #SOCKET} where its socket path goes. */
+    public static final String COMMAND = "command";
+    /** How many workers run (static mode). */
+    public static final String WORKERS = "workers";
+    /** The workers' environment, one {@code NAME=value} per line, besides the default PATH. */
+    public static final String WORKER_ENV = "workerEnv";
+    /** The workers' working directory (default {@code /}, as PHP-FPM's {@code chdir}). */
+    public static final String WORKER_DIR = "workerDir";
+
+    /** The placeholder replaced with the worker's socket path, also inside an argument ({@code unix:{socket}}). */
+    public static final String SOCKET = "{socket}";
+    /**
+     * Two workers by default: one request can be served while another worker restarts or runs a slow
+     * request, without a machine's worth of PHP processes nobody asked for (PHP-FPM's example pools start 2).
+     */
+    public static final int DEFAULT_WORKERS = 2;
+    /** PATH when the configured environment gives none (Apache's DEFAULT_PATH, as the CGI bridge's). */
+    public static final String DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
+
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    public WorkerSettings {
+        command = List.copyOf(command);
+        env = Map.copyOf(env);
+        if (command.isEmpty()) {
+            throw new IllegalArgumentException("empty command");
+        }
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers must be at least 1: " + workers);
+        }
+    }
+
+    /** The program, its name as given (for messages). */
+    public String program() {
+        return command.get(0);
+    }
+
+    /** The argument vector for a worker listening on {@code socket}: every {@value #SOCKET} replaced. */
+    public List<String> argv(Path socket) {
+        return command.stream().map(a -> a.replace(SOCKET, socket.toString())).toList();
+    }
+
+    /**
+     * The settings configured under {@code reader}'s prefix, or null when {@link #COMMAND} is absent (the
+     * bridge then talks to backends it does not run).
+     */
+    public static WorkerSettings from(ConfigReader reader) {
+        String text = reader.string(COMMAND, null);
+        if (text == null) {
+            for (String key : List.of(WORKERS, WORKER_ENV, WORKER_DIR)) {
+                if (reader.string(key, null) != null) {
+                    throw new IllegalArgumentException(reader.name(key) + " needs " + reader.name(COMMAND));
+                }
+            }
+            return null;
+        }
+        int workers = reader.integer(WORKERS, DEFAULT_WORKERS, 1);
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PATH", DEFAULT_PATH);
+        for (Map.Entry<String, String> e : reader.pairs(WORKER_ENV)) {
+            checkVariable(reader.name(WORKER_ENV), e.getKey(), e.getValue());
+            env.put(e.getKey(), e.getValue());
+        }
+        Path dir = reader.parsed(WORKER_DIR, Path.of("/"), Path::of);
+        if (!dir.isAbsolute() || !Files.isDirectory(dir)) {
+            throw new IllegalArgumentException(reader.name(WORKER_DIR) + " must be an existing absolute directory: "
+                    + dir);
+        }
+        List<String> argv = new ArrayList<>(Arrays.asList(text.strip().split("\\s+")));
+        if (argv.stream().noneMatch(a -> a.contains(SOCKET))) {
+            throw new IllegalArgumentException(reader.name(COMMAND) + " needs a " + SOCKET
+                    + " placeholder where the worker's socket path goes (e.g. php-cgi -b {socket}): " + text);
+        }
+        argv.set(0, resolve(reader.name(COMMAND), argv.get(0), env.get("PATH")));
+        return new WorkerSettings(argv, workers, env, dir);
+    }
+
+    /** A variable of the workers' environment: a valid name, a value without control characters. */
+    private static void checkVariable(String param, String name, String value) {
+        if (!ENV_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException(param + " has an invalid variable name: " + HeaderRules.quote(name));
+        }
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) < 0x20 || value.charAt(i) == 0x7f) {
+                throw new IllegalArgumentException(param + ": control character in " + name + ": "
+                        + HeaderRules.quote(value));
+            }
+        }
+    }
+
+    /**
+     * The program as an absolute path: as given when it has a slash, else looked up in the workers' PATH
+     * (not the JVM's: the worker's environment is the one configured), as execvp would.
+     */
+    static String resolve(String param, String program, String path) {
+        if (program.contains("/")) {
+            Path p = Path.of(program);
+            if (!p.isAbsolute() || !Files.isRegularFile(p) || !Files.isExecutable(p)) {
+                throw new IllegalArgumentException(param + ": not an absolute path to an executable file: " + program);
+            }
+            return program;
+        }
+        for (String d : path.split(":")) {
+            Path p = d.isEmpty() ? null : Path.of(d, program);
+            if (p != null && p.isAbsolute() && Files.isRegularFile(p) && Files.isExecutable(p)) {
+                return p.toString();
+            }
+        }
+        throw new IllegalArgumentException(param + ": program " + program + " not found in the workers' PATH "
+                + path);
+    }
+
+    /** For messages: the command as configured, with its placeholder. */
+    @Override
+    public String toString() {
+        return String.join(" ", command);
+    }
+
+    /** Parses without a prefix (tests and the builder): {@code command} with the given extras. */
+    static WorkerSettings of(String command, int workers, Map<String, String> extra) {
+        Map<String, String> config = new LinkedHashMap<>(extra);
+        config.put(COMMAND, command);
+        config.put(WORKERS, Integer.toString(workers));
+        return from(new ConfigReader(config, ""));
+    }
+}
