@@ -108,7 +108,7 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
 
     private final FastCgiSettings settings;
     /** Hop-by-hop headers the backends sent, each name logged once. */
-    private final DroppedHeaders dropped = new DroppedHeaders();
+    private final DroppedHeaders dropped = new DroppedHeaders(LOG);
     private final Map<Backend, ConnectionPool> pools = new LinkedHashMap<>();
     private final ScheduledExecutorService upkeep;
     private final int role;
