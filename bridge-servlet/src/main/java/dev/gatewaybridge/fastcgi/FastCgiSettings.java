@@ -41,7 +41,8 @@ record FastCgiSettings(BackendSet backends, Timeouts timeouts, Params params, in
             Params.ROOT, Params.SCRIPT_PATTERN, Params.INDEX, Params.TRY_FILES, Params.PARAMS, Params.SERVER_SOFTWARE,
             MAX_CONNECTIONS, MULTIPLEX, KEEP_CONN, IDLE_TIMEOUT, BodyLimits.REQUEST_BUFFERING, BodyLimits.BODY_BUFFER_SIZE,
             BodyLimits.MAX_BODY_SIZE, BodyLimits.BODY_TIMEOUT, BodyLimits.BODY_MIN_RATE,
-            WorkerSettings.COMMAND, WorkerSettings.WORKERS, WorkerSettings.WORKER_ENV, WorkerSettings.WORKER_DIR);
+            WorkerSettings.COMMAND, WorkerSettings.WORKERS, WorkerSettings.WORKER_ENV, WorkerSettings.WORKER_DIR,
+            WorkerSettings.MAX_REQUESTS, WorkerSettings.MAX_AGE, WorkerSettings.MAX_MEMORY);
 
     static FastCgiSettings from(Map<String, String> config) {
         return from(config, PREFIX);

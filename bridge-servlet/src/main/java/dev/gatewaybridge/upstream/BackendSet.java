@@ -193,6 +193,7 @@ public final class BackendSet {
         private final Backend backend;
         private final T value;
         private final AtomicBoolean released = new AtomicBoolean();
+        private volatile Runnable onClose;
 
         Lease(BackendSet set, Backend backend, T value) {
             this.set = set;
@@ -218,10 +219,19 @@ public final class BackendSet {
             backend.succeeded();
         }
 
+        /** Runs {@code action} when the lease is closed, once (a managed worker's request count). */
+        public void onClose(Runnable action) {
+            onClose = action;
+        }
+
         @Override
         public void close() {
             if (released.compareAndSet(false, true)) {
                 backend.released();
+                Runnable action = onClose;
+                if (action != null) {
+                    action.run();
+                }
             }
         }
     }

@@ -173,6 +173,102 @@ class FastCgiManagedWorkersTest {
         }
     }
 
+    /** Requests from {@code threads} clients at once, {@code each} per client; every response. */
+    private static List<RawHttp.Response> concurrently(int port, int threads, int each) throws Exception {
+        ExecutorService clients = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<RawHttp.Response>> all = new ArrayList<>();
+            for (int i = 0; i < threads * each; i++) {
+                int n = i;
+                all.add(clients.submit(() -> RawHttp.get(port, "/index.php?c=" + n)));
+            }
+            List<RawHttp.Response> out = new ArrayList<>();
+            for (Future<RawHttp.Response> f : all) {
+                out.add(f.get());
+            }
+            return out;
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    private static String pid(RawHttp.Response r) {
+        return r.text().split(" ")[0];
+    }
+
+    /** The leak assertions after a container stopped: no worker, zombie, managed thread or socket directory. */
+    private static void assertNothingLeft(Path sockets) {
+        assertTrue(workers().isEmpty(), "no worker left");
+        assertEquals(0, ProcessCensus.zombieChildren(), "reaped");
+        assertEquals(0, ProcessCensus.threads("managed-worker"), "supervisor and output threads ended");
+        assertFalse(Files.exists(sockets), "socket directory removed: " + sockets);
+    }
+
+    /**
+     * fastcgi.workerMaxRequests: the bridge counts each worker's requests; the one due takes no new request,
+     * finishes its own, then is replaced on its socket. Not one request fails, sequential or concurrent.
+     */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void workersRecycledAfterMaxRequestsAreReplacedWithoutAFailedRequest(Kind kind) throws Exception {
+        Map<String, String> params = php(2);
+        params.put(FastCgiApplication.WORKER_MAX_REQUESTS, "3");
+        Path sockets;
+        try (ServletContainer c = ServletContainer.start(kind, null, "", "/*", params)) {
+            sockets = socketDirectory(workers().get(0));
+            Map<String, Integer> served = new HashMap<>();
+            for (int i = 0; i < 30; i++) {
+                RawHttp.Response r = RawHttp.get(c.port(), "/index.php?i=" + i);
+                assertEquals(200, r.status(), r + "\n" + lines + "\n" + c.log());
+                served.merge(pid(r), 1, Integer::sum);
+            }
+            assertTrue(served.size() >= 10, "a fresh worker every 3 requests: " + served);
+            for (RawHttp.Response r : concurrently(c.port(), 4, 6)) {
+                assertEquals(200, r.status(), r + "\n" + lines + "\n" + c.log());
+                served.merge(pid(r), 1, Integer::sum);
+            }
+            assertTrue(served.size() >= 18, "54 requests, 3 per worker: " + served);
+            assertTrue(served.values().stream().allMatch(n -> n <= 3), "no worker served more than 3: " + served);
+            long recycled = lines.stream().filter(l -> l.matches("FastCGI worker [12]/2 \\(pid \\d+\\) recycled after 3 "
+                    + "requests \\(workerMaxRequests 3\\): SIGTERM, a fresh worker takes its socket")).count();
+            assertTrue(recycled >= 16, recycled + " recycle lines\n" + lines);
+            assertTrue(lines.stream().noneMatch(l -> l.contains("marked down") || l.contains("killed")), lines.toString());
+            assertTrue(workers().size() <= 2, "one process per slot, never an old one beside its successor");
+        }
+        assertNothingLeft(sockets);
+    }
+
+    /**
+     * fastcgi.workerMaxMemory below php-cgi's own resident size: every worker is recycled at each upkeep, with
+     * one line naming its pid, its RSS and the limit, and the requests meanwhile all succeed.
+     */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void workersPastTheMemoryLimitAreRecycledWithoutAFailedRequest(Kind kind) throws Exception {
+        Map<String, String> params = php(2);
+        params.put(FastCgiApplication.WORKER_MAX_MEMORY, "1m");
+        Path sockets;
+        try (ServletContainer c = ServletContainer.start(kind, null, "", "/*", params)) {
+            List<ProcessHandle> first = workers();
+            sockets = socketDirectory(first.get(0));
+            Set<String> pids = new java.util.HashSet<>();
+            long until = System.nanoTime() + 2_500_000_000L; // two upkeeps and a half
+            while (System.nanoTime() < until) {
+                for (RawHttp.Response r : concurrently(c.port(), 2, 5)) {
+                    assertEquals(200, r.status(), r + "\n" + lines + "\n" + c.log());
+                    pids.add(pid(r));
+                }
+            }
+            assertTrue(pids.size() >= 4, "recycled at each upkeep: " + pids);
+            long pid = first.get(0).pid();
+            assertTrue(lines.stream().anyMatch(l -> l.matches("FastCGI worker [12]/2 \\(pid " + pid + "\\) recycled at "
+                    + "resident memory [0-9.]+ MiB \\(VmRSS of pid " + pid + " and its descendants\\), past "
+                    + "workerMaxMemory 1.0 MiB: SIGTERM, a fresh worker takes its socket")), lines.toString());
+            assertTrue(lines.stream().noneMatch(l -> l.contains("marked down")), lines.toString());
+        }
+        assertNothingLeft(sockets);
+    }
+
     @ParameterizedTest
     @EnumSource(Kind.class)
     void aProgramThatExitsAtOnceIsMarkedDownWithOneLogLineNotAForkLoop(Kind kind) throws Exception {
@@ -312,6 +408,22 @@ class FastCgiManagedWorkersTest {
         IllegalArgumentException workers = assertThrows(IllegalArgumentException.class, () -> FastCgiSettings.from(
                 Map.of(FastCgiApplication.BACKENDS, "unix:/x.sock", FastCgiApplication.WORKERS, "3")));
         assertTrue(workers.getMessage().contains("fastcgi.workers needs fastcgi.command"), workers.getMessage());
+        Map<String, String> badRecycle = Map.of(
+                FastCgiApplication.WORKER_MAX_REQUESTS, "-1",
+                FastCgiApplication.WORKER_MAX_AGE, "soon",
+                FastCgiApplication.WORKER_MAX_MEMORY, "lots");
+        badRecycle.forEach((param, value) -> {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FastCgiSettings.from(
+                    Map.of(FastCgiApplication.COMMAND, "/bin/false {socket}", param, value)));
+            assertTrue(e.getMessage().contains("bad value for " + param + ": \"" + value + "\""), e.getMessage());
+        });
+        IllegalArgumentException orphan = assertThrows(IllegalArgumentException.class, () -> FastCgiSettings.from(
+                Map.of(FastCgiApplication.BACKENDS, "unix:/x.sock", FastCgiApplication.WORKER_MAX_AGE, "1h")));
+        assertTrue(orphan.getMessage().contains("fastcgi.workerMaxAge needs fastcgi.command"), orphan.getMessage());
+        assertEquals(new dev.gatewaybridge.managed.WorkerSettings.Recycle(500, java.time.Duration.ofHours(1), 256L << 20),
+                FastCgiSettings.from(Map.of(FastCgiApplication.COMMAND, "/bin/false {socket}",
+                        FastCgiApplication.WORKER_MAX_REQUESTS, "500", FastCgiApplication.WORKER_MAX_AGE, "1h",
+                        FastCgiApplication.WORKER_MAX_MEMORY, "256m")).workers().recycle());
         IllegalArgumentException dirs = assertThrows(IllegalArgumentException.class, () -> FastCgiSettings.from(
                 Map.of(FastCgiApplication.COMMAND, "/bin/false {socket}", FastCgiApplication.WORKER_DIR, "/no/such/dir")));
         assertTrue(dirs.getMessage().contains("fastcgi.workerDir") && dirs.getMessage().contains("/no/such/dir"),
