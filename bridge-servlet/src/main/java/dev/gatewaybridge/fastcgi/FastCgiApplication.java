@@ -70,6 +70,10 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
     public static final String WORKER_MAX_AGE = FastCgiSettings.PREFIX + WorkerSettings.MAX_AGE;
     /** Resident memory (VmRSS) past which a worker is recycled gracefully, e.g. {@code 256m} (default 0: none). */
     public static final String WORKER_MAX_MEMORY = FastCgiSettings.PREFIX + WorkerSettings.MAX_MEMORY;
+    /** {@code static} (default: all workers run) or {@code ondemand} (started by requests, stopped when idle). */
+    public static final String WORKER_MODE = FastCgiSettings.PREFIX + WorkerSettings.MODE;
+    /** In ondemand mode, how long an idle worker runs before it is stopped (default 10s). */
+    public static final String WORKER_IDLE_TIMEOUT = FastCgiSettings.PREFIX + WorkerSettings.IDLE_TIMEOUT;
     /** {@code round-robin} (default) or {@code least-busy}. */
     public static final String BALANCE = FastCgiSettings.PREFIX + BackendSet.BALANCE;
     /** Failed connects within failTimeout that mark a backend down (default 1; 0 never; one backend never). */
@@ -146,12 +150,17 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
             pools.put(b, new ConnectionPool(b, settings));
         }
         pools.values().forEach(ConnectionPool::learnAtStart); // FCGI_GET_VALUES now, not in the first request
-        if (workers != null) { // a worker being recycled: its idle connections go before its SIGTERM
+        if (workers != null) { // a worker being recycled or stopped: its idle connections go before its SIGTERM
             workers.onRecycle(socket -> pools.forEach((b, pool) -> {
                 if (b.address() instanceof BackendAddress.Unix u && u.path().equals(socket)) {
                     pool.closeIdle();
                 }
             }));
+            for (Backend b : pools.keySet()) { // least-busy starts an ondemand worker only when the others are busy
+                if (b.address() instanceof BackendAddress.Unix u) {
+                    b.coldWhen(() -> workers.isCold(u.path()));
+                }
+            }
         }
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "fastcgi-upkeep " + this.settings.backends().backends());

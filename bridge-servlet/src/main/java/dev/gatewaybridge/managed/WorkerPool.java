@@ -37,6 +37,10 @@ import java.util.concurrent.TimeUnit;
  * SIGTERM, then a fresh worker takes its socket. A request meanwhile waits in {@link #enter} for the fresh one
  * (or goes to another worker): recycling never fails a request.
  *
+ * <p>In {@link WorkerSettings.Mode#ONDEMAND} mode no worker runs at first: {@link #enter} starts the one a
+ * request was sent to (the bridge's least-busy choice prefers running idle workers, {@link #isCold}), and the
+ * upkeep stops one that had no request for {@link WorkerSettings#idleTimeout()}.
+ *
  * <p>Processes are started with {@link ProcessBuilder} (no shell, the environment cleared first): the socket
  * path, not a listening socket on fd 0 (FastCGI 1.0 §2.2's FCGI_LISTENSOCK_FILENO needs the native spawner).
  */
@@ -94,7 +98,7 @@ public final class WorkerPool implements AutoCloseable {
         });
         supervisor.setRemoveOnCancelPolicy(true);
         for (int i = 1; i <= settings.workers(); i++) {
-            slots.add(new Slot(i, dir.resolve("worker-" + i + ".sock")));
+            slots.add(new Slot(i, dir.resolve("worker-" + i + ".sock"), ondemand()));
         }
     }
 
@@ -109,14 +113,22 @@ public final class WorkerPool implements AutoCloseable {
         WorkerPool pool = new WorkerPool(settings, label, dir);
         Runtime.getRuntime().addShutdownHook(pool.shutdownHook);
         try {
-            pool.slots.forEach(s -> pool.supervisor.execute(() -> pool.spawn(s)));
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MS);
-            for (Slot s : pool.slots) {
-                s.awaitStarted(deadline);
+            if (!pool.ondemand()) {
+                pool.slots.forEach(s -> pool.supervisor.execute(() -> pool.spawn(s, "")));
+                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MS);
+                for (Slot s : pool.slots) {
+                    s.awaitStarted(deadline);
+                }
             }
-            if (settings.recycle().watched()) {
-                long every = Math.max(50, Math.min(UPKEEP_MS, settings.recycle().maxAge().isZero() ? UPKEEP_MS
-                        : settings.recycle().maxAge().toMillis() / 4));
+            if (settings.recycle().watched() || pool.ondemand()) {
+                long every = UPKEEP_MS;
+                if (!settings.recycle().maxAge().isZero()) {
+                    every = Math.min(every, settings.recycle().maxAge().toMillis() / 4);
+                }
+                if (pool.ondemand()) {
+                    every = Math.min(every, settings.idleTimeout().toMillis() / 4);
+                }
+                every = Math.max(50, every);
                 pool.supervisor.scheduleWithFixedDelay(pool::upkeep, every, every, TimeUnit.MILLISECONDS);
             }
             return pool;
@@ -147,6 +159,10 @@ public final class WorkerPool implements AutoCloseable {
                     + MAX_SOCKET_PATH + " bytes at most): set it to a shorter directory");
         }
         return dir;
+    }
+
+    private boolean ondemand() {
+        return settings.mode() == WorkerSettings.Mode.ONDEMAND;
     }
 
     /** The workers' sockets, one per worker, in worker order. */
@@ -213,7 +229,13 @@ public final class WorkerPool implements AutoCloseable {
             return;
         }
         try {
-            slot.enter(deadlineNanos, settings.recycle().maxRequests());
+            slot.enter(deadlineNanos, settings.recycle().maxRequests(), () -> {
+                try {
+                    supervisor.execute(() -> spawn(slot, " on demand"));
+                } catch (RejectedExecutionException e) {
+                    // closing
+                }
+            });
         } catch (java.net.SocketTimeoutException e) {
             throw e;
         } catch (IOException e) {
@@ -234,6 +256,15 @@ public final class WorkerPool implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the worker on {@code socket} has no process ready for a request now (stopped in ondemand mode,
+     * starting, restarting or due for recycling): the bridge chooses it only when every other is busy.
+     */
+    public boolean isCold(Path socket) {
+        Slot slot = slot(socket);
+        return slot != null && slot.isCold();
+    }
+
     /** Requests served by the worker on {@code socket} now (tests). */
     long served(Path socket) {
         return slot(socket).served();
@@ -250,6 +281,14 @@ public final class WorkerPool implements AutoCloseable {
             Process p = slot.process();
             if (p == null || !p.isAlive() || !slot.isReady()) {
                 continue;
+            }
+            if (ondemand()) {
+                Process idle = slot.idle(p, settings.idleTimeout().toNanos());
+                if (idle != null) {
+                    stop(slot, idle, "stopped after " + settings.idleTimeout().toMillis() + " ms without a request "
+                            + "(workerIdleTimeout)");
+                    continue;
+                }
             }
             String why = null;
             long ageMs = slot.uptimeMs();
@@ -314,8 +353,15 @@ public final class WorkerPool implements AutoCloseable {
         if (closed || slot.process() != p) {
             return;
         }
-        LOG.log(System.Logger.Level.INFO, name(slot) + " (pid " + p.pid() + ") recycled " + slot.dueWhy()
-                + ": SIGTERM, a fresh worker takes its socket");
+        stop(slot, p, "recycled " + slot.dueWhy() + ": SIGTERM, a fresh worker takes its socket");
+    }
+
+    /**
+     * Ends a worker that has no request (recycled, or idle in ondemand mode): one log line with its pid and
+     * {@code why}, idle connections to it dropped, SIGTERM, SIGKILL after {@link #STOP_GRACE_MS}.
+     */
+    private void stop(Slot slot, Process p, String why) {
+        LOG.log(System.Logger.Level.INFO, name(slot) + " (pid " + p.pid() + ") " + why);
         try {
             onRecycle.accept(slot.socket);
         } catch (RuntimeException e) {
@@ -350,7 +396,7 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     /** Starts {@code slot}'s worker (on the supervisor thread); a failure to start counts as a quick exit. */
-    private void spawn(Slot slot) {
+    private void spawn(Slot slot, String why) {
         if (closed) {
             return;
         }
@@ -370,7 +416,7 @@ public final class WorkerPool implements AutoCloseable {
             return;
         }
         slot.started(p);
-        LOG.log(System.Logger.Level.INFO, name(slot) + " started, pid " + p.pid() + ": " + String.join(" ", argv));
+        LOG.log(System.Logger.Level.INFO, name(slot) + " started" + why + ", pid " + p.pid() + ": " + String.join(" ", argv));
         pump(slot, p);
         p.onExit().thenRun(() -> {
             try {
@@ -416,7 +462,12 @@ public final class WorkerPool implements AutoCloseable {
             return; // not the slot's current process
         }
         String what = failure != null ? failure : "exited with status " + status + " after " + exit.uptimeMs() + " ms"
-                + (exit.recycled() ? ", recycled" : "");
+                + (exit.recycled() && !exit.idle() ? ", recycled" : "");
+        if (exit.idle()) {
+            LOG.log(System.Logger.Level.INFO, name(slot) + " (pid " + p.pid() + ") " + what + ", stopped idle; "
+                    + "started again by the next request it gets");
+            return;
+        }
         if (exit.down()) {
             LOG.log(System.Logger.Level.WARNING, name(slot) + " marked down: " + settings.program() + " failed "
                     + MAX_QUICK_EXITS + " times in a row at start within " + QUICK_WINDOW_MS + " ms, last "
@@ -427,7 +478,7 @@ public final class WorkerPool implements AutoCloseable {
             LOG.log(status == 0 || exit.recycled() ? System.Logger.Level.INFO : System.Logger.Level.WARNING, name(slot) + " (pid "
                     + p.pid() + ") " + what + "; starting again in " + exit.delayMs() + " ms");
         }
-        supervisor.schedule(() -> spawn(slot), exit.delayMs(), TimeUnit.MILLISECONDS);
+        supervisor.schedule(() -> spawn(slot, ""), exit.delayMs(), TimeUnit.MILLISECONDS);
     }
 
     /** Logs what the worker writes (stdout and stderr together), line by line, until it closes them. */
@@ -615,14 +666,38 @@ public final class WorkerPool implements AutoCloseable {
         private String dueWhy;
         /** Whether it was told to end (SIGTERM): its exit is a recycle, not a failure. */
         private boolean recycling;
+        /** Ondemand: no worker runs (or the one running was stopped idle); the next request starts one. */
+        private boolean parked;
+        /** When the last request left the current worker, or it started. */
+        private long lastUsedNanos;
 
-        Slot(int index, Path socket) {
+        Slot(int index, Path socket, boolean parked) {
             this.index = index;
             this.socket = socket;
+            this.parked = parked;
         }
 
         /** What to do after an exit: how long to wait before the next start, or nothing (down). */
-        record Exit(long uptimeMs, long delayMs, boolean down, boolean recycled) {
+        record Exit(long uptimeMs, long delayMs, boolean down, boolean recycled, boolean idle) {
+        }
+
+        synchronized boolean isCold() {
+            return parked || !ready || dueWhy != null || process == null || !process.isAlive();
+        }
+
+        /**
+         * Parks {@code p} if it is ready and had no request for {@code idleNanos}: it takes no new request (the
+         * next one starts a fresh worker) and its exit is not restarted. The worker to stop, or null.
+         */
+        synchronized Process idle(Process p, long idleNanos) {
+            if (process != p || parked || !ready || inFlight > 0 || dueWhy != null || recycling
+                    || System.nanoTime() - lastUsedNanos < idleNanos) {
+                return null;
+            }
+            parked = true;
+            ready = false;
+            recycling = true;
+            return p;
         }
 
         synchronized boolean isReady() {
@@ -642,7 +717,13 @@ public final class WorkerPool implements AutoCloseable {
         }
 
         /** See {@link WorkerPool#enter}; {@code maxRequests} 0 is no limit. */
-        synchronized void enter(long deadline, long maxRequests) throws IOException, InterruptedException {
+        synchronized void enter(long deadline, long maxRequests, Runnable start) throws IOException,
+                InterruptedException {
+            if (parked && !down) {
+                parked = false; // ondemand: this request starts the worker (the stopped one is ignored now)
+                ready = false;
+                start.run();
+            }
             while (dueWhy != null || !ready || process == null || !process.isAlive()) {
                 if (down) {
                     throw new IOException("worker " + index + " is marked down (it kept failing at start)");
@@ -666,6 +747,7 @@ public final class WorkerPool implements AutoCloseable {
             if (inFlight > 0) {
                 inFlight--;
             }
+            lastUsedNanos = System.nanoTime();
             return dueProcess();
         }
 
@@ -698,6 +780,7 @@ public final class WorkerPool implements AutoCloseable {
             served = 0;
             dueWhy = null;
             recycling = false;
+            lastUsedNanos = startedNanos;
             notifyAll();
         }
 
@@ -723,6 +806,10 @@ public final class WorkerPool implements AutoCloseable {
             }
             long uptimeMs = TimeUnit.NANOSECONDS.toMillis(now - startedNanos);
             ready = false;
+            if (parked) {
+                notifyAll();
+                return new Exit(uptimeMs, 0, false, true, true);
+            }
             boolean recycled = recycling;
             boolean quick = !recycled && (!everReady || failed && uptimeMs < MIN_UPTIME_MS);
             long delay;
@@ -735,7 +822,7 @@ public final class WorkerPool implements AutoCloseable {
                 if (quickExits >= MAX_QUICK_EXITS) {
                     down = true;
                     notifyAll();
-                    return new Exit(uptimeMs, 0, true, false);
+                    return new Exit(uptimeMs, 0, true, false, false);
                 }
                 delay = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS << (quickExits - 1));
             } else {
@@ -744,7 +831,7 @@ public final class WorkerPool implements AutoCloseable {
             }
             delay = Math.max(delay, MIN_RESTART_INTERVAL_MS - uptimeMs); // the spawn rate limit
             notifyAll();
-            return new Exit(uptimeMs, delay, false, recycled);
+            return new Exit(uptimeMs, delay, false, recycled, false);
         }
 
         /** Waits until the worker is ready or down, or until {@code deadline}. */

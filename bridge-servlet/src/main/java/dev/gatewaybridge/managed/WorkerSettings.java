@@ -24,8 +24,28 @@ import dev.gatewaybridge.upstream.ConfigReader;
  * @param env     the whole environment of a worker
  * @param dir     the working directory of a worker
  * @param recycle when a worker is replaced although it runs well
+ * @param mode    when workers run: all the time, or on demand
+ * @param idleTimeout in {@link Mode#ONDEMAND}, how long a worker with no request runs before it is stopped
  */
-public record WorkerSettings(List<String> command, int workers, Map<String, String> env, Path dir, Recycle recycle) {
+public record WorkerSettings(List<String> command, int workers, Map<String, String> env, Path dir, Recycle recycle,
+                             Mode mode, Duration idleTimeout) {
+
+    /** PHP-FPM's process manager modes. */
+    public enum Mode {
+        /** {@code workers} run from the start, each restarted when it ends ({@code pm = static}). */
+        STATIC,
+        /** None at the start; one started when a request finds every running one busy, up to {@code workers};
+         * one idle for {@code idleTimeout} stopped ({@code pm = ondemand}). */
+        ONDEMAND;
+
+        static Mode parse(String text) {
+            return switch (text.strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "static" -> STATIC;
+                case "ondemand" -> ONDEMAND;
+                default -> throw new IllegalArgumentException("must be static or ondemand");
+            };
+        }
+    }
 
     /**
      * When a healthy worker is retired gracefully (no new request, its requests finish, SIGTERM) and a fresh one
@@ -67,6 +87,12 @@ public record WorkerSettings(List<String> command, int workers, Map<String, Stri
     public static final String MAX_AGE = "workerMaxAge";
     /** Resident memory past which a worker is recycled (0, the default: no limit). */
     public static final String MAX_MEMORY = "workerMaxMemory";
+    /** {@code static} (the default) or {@code ondemand}. */
+    public static final String MODE = "workerMode";
+    /** In ondemand mode, how long an idle worker runs before it is stopped (default 10s, PHP-FPM's). */
+    public static final String IDLE_TIMEOUT = "workerIdleTimeout";
+    /** PHP-FPM's {@code pm.process_idle_timeout} default. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(10);
 
     /** The placeholder replaced with the worker's socket path, also inside an argument ({@code unix:{socket}}). */
     public static final String SOCKET = "{socket}";
@@ -84,6 +110,8 @@ public record WorkerSettings(List<String> command, int workers, Map<String, Stri
         command = List.copyOf(command);
         env = Map.copyOf(env);
         recycle = recycle == null ? Recycle.NEVER : recycle;
+        mode = mode == null ? Mode.STATIC : mode;
+        idleTimeout = idleTimeout == null ? DEFAULT_IDLE_TIMEOUT : idleTimeout;
         if (command.isEmpty()) {
             throw new IllegalArgumentException("empty command");
         }
@@ -109,7 +137,8 @@ public record WorkerSettings(List<String> command, int workers, Map<String, Stri
     public static WorkerSettings from(ConfigReader reader) {
         String text = reader.string(COMMAND, null);
         if (text == null) {
-            for (String key : List.of(WORKERS, WORKER_ENV, WORKER_DIR, MAX_REQUESTS, MAX_AGE, MAX_MEMORY)) {
+            for (String key : List.of(WORKERS, WORKER_ENV, WORKER_DIR, MAX_REQUESTS, MAX_AGE, MAX_MEMORY, MODE,
+                    IDLE_TIMEOUT)) {
                 if (reader.string(key, null) != null) {
                     throw new IllegalArgumentException(reader.name(key) + " needs " + reader.name(COMMAND));
                 }
@@ -134,7 +163,13 @@ public record WorkerSettings(List<String> command, int workers, Map<String, Stri
                     + " placeholder where the worker's socket path goes (e.g. php-cgi -b {socket}): " + text);
         }
         argv.set(0, resolve(reader.name(COMMAND), argv.get(0), env.get("PATH")));
-        return new WorkerSettings(argv, workers, env, dir, recycle(reader));
+        Mode mode = reader.parsed(MODE, Mode.STATIC, Mode::parse);
+        if (mode != Mode.ONDEMAND && reader.string(IDLE_TIMEOUT, null) != null) {
+            throw new IllegalArgumentException(reader.name(IDLE_TIMEOUT) + " needs " + reader.name(MODE)
+                    + "=ondemand (static workers are never stopped for idleness)");
+        }
+        Duration idle = reader.duration(IDLE_TIMEOUT, DEFAULT_IDLE_TIMEOUT);
+        return new WorkerSettings(argv, workers, env, dir, recycle(reader), mode, idle);
     }
 
     /** The recycling limits; each 0 or absent is "never". */

@@ -164,6 +164,7 @@ public final class BackendSet {
         int n = backends.size();
         int start = Math.floorMod(next.getAndIncrement(), n);
         Backend best = null;
+        int bestLoad = 0;
         for (int i = 0; i < n; i++) {
             int index = (start + i) % n;
             Backend b = backends.get(index);
@@ -173,8 +174,10 @@ public final class BackendSet {
             if (balance == Balance.ROUND_ROBIN) {
                 return b;
             }
-            if (best == null || b.inFlight() < best.inFlight()) {
+            int load = b.load();
+            if (best == null || load < bestLoad) {
                 best = b;
+                bestLoad = load;
             }
         }
         return best;

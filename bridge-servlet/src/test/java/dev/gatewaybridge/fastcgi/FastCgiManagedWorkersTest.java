@@ -213,6 +213,7 @@ class FastCgiManagedWorkersTest {
     void workersRecycledAfterMaxRequestsAreReplacedWithoutAFailedRequest(Kind kind) throws Exception {
         Map<String, String> params = php(2);
         params.put(FastCgiApplication.WORKER_MAX_REQUESTS, "3");
+        int fdsBefore = ProcessCensus.openFds();
         Path sockets;
         try (ServletContainer c = ServletContainer.start(kind, null, "", "/*", params)) {
             sockets = socketDirectory(workers().get(0));
@@ -236,6 +237,8 @@ class FastCgiManagedWorkersTest {
             assertTrue(workers().size() <= 2, "one process per slot, never an old one beside its successor");
         }
         assertNothingLeft(sockets);
+        int fdsAfter = ProcessCensus.openFds(); // 18 workers or more came and went, each with a pipe and a connection
+        assertTrue(fdsAfter < fdsBefore + 4, "fds before " + fdsBefore + ", after " + fdsAfter);
     }
 
     /**
@@ -264,6 +267,66 @@ class FastCgiManagedWorkersTest {
             assertTrue(lines.stream().anyMatch(l -> l.matches("FastCGI worker [12]/2 \\(pid " + pid + "\\) recycled at "
                     + "resident memory [0-9.]+ MiB \\(VmRSS of pid " + pid + " and its descendants\\), past "
                     + "workerMaxMemory 1.0 MiB: SIGTERM, a fresh worker takes its socket")), lines.toString());
+            assertTrue(lines.stream().noneMatch(l -> l.contains("marked down")), lines.toString());
+        }
+        assertNothingLeft(sockets);
+    }
+
+    /** Waits (5 s at most) until {@code count} workers run; whether they did. */
+    private static boolean awaitWorkers(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (workers().size() != count && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        return workers().size() == count;
+    }
+
+    /**
+     * fastcgi.workerMode=ondemand: no worker before the first request, one for sequential requests, a second
+     * only when the first is busy, none after the idle timeout, and the next request starts one again.
+     */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void ondemandWorkersStartWithRequestsAndStopAfterTheIdleTimeout(Kind kind) throws Exception {
+        Map<String, String> params = php(2);
+        params.put(FastCgiApplication.WORKER_MODE, "ondemand");
+        params.put(FastCgiApplication.WORKER_IDLE_TIMEOUT, "600ms");
+        Path sockets;
+        try (ServletContainer c = ServletContainer.start(kind, null, "", "/*", params)) {
+            assertTrue(workers().isEmpty(), "no worker before the first request");
+            Set<String> pids = new java.util.HashSet<>();
+            for (int i = 0; i < 5; i++) {
+                RawHttp.Response r = RawHttp.get(c.port(), "/index.php?i=" + i);
+                assertEquals(200, r.status(), r + "\n" + lines + "\n" + c.log());
+                pids.add(pid(r));
+            }
+            assertEquals(1, pids.size(), "sequential requests need one worker: " + pids);
+            assertEquals(1, workers().size());
+            sockets = socketDirectory(workers().get(0));
+            ExecutorService clients = Executors.newFixedThreadPool(2);
+            try {
+                List<Future<RawHttp.Response>> slow = new ArrayList<>();
+                for (int i = 0; i < 2; i++) {
+                    slow.add(clients.submit(() -> RawHttp.get(c.port(), "/index.php?sleep=400")));
+                    Thread.sleep(100);
+                }
+                Set<String> both = new java.util.HashSet<>();
+                for (Future<RawHttp.Response> f : slow) {
+                    RawHttp.Response r = f.get();
+                    assertEquals(200, r.status(), r + "\n" + lines);
+                    both.add(pid(r));
+                }
+                assertEquals(2, both.size(), "a second worker started while the first was busy: " + both);
+            } finally {
+                clients.shutdownNow();
+            }
+            assertTrue(awaitWorkers(0), "stopped after the idle timeout: " + workers() + "\n" + lines);
+            assertEquals(2, lines.stream().filter(l -> l.matches("FastCGI worker [12]/2 \\(pid \\d+\\) stopped after "
+                    + "600 ms without a request \\(workerIdleTimeout\\)")).count(), lines.toString());
+            RawHttp.Response again = RawHttp.get(c.port(), "/index.php");
+            assertEquals(200, again.status(), again + "\n" + lines);
+            assertEquals(1, workers().size());
+            assertEquals(3, lines.stream().filter(l -> l.contains(" started on demand, pid ")).count(), lines.toString());
             assertTrue(lines.stream().noneMatch(l -> l.contains("marked down")), lines.toString());
         }
         assertNothingLeft(sockets);
@@ -417,6 +480,19 @@ class FastCgiManagedWorkersTest {
                     Map.of(FastCgiApplication.COMMAND, "/bin/false {socket}", param, value)));
             assertTrue(e.getMessage().contains("bad value for " + param + ": \"" + value + "\""), e.getMessage());
         });
+        IllegalArgumentException mode = assertThrows(IllegalArgumentException.class, () -> FastCgiSettings.from(
+                Map.of(FastCgiApplication.COMMAND, "/bin/false {socket}", FastCgiApplication.WORKER_MODE, "dynamic")));
+        assertTrue(mode.getMessage().contains("bad value for fastcgi.workerMode: \"dynamic\" (must be static or "
+                + "ondemand)"), mode.getMessage());
+        IllegalArgumentException idle = assertThrows(IllegalArgumentException.class, () -> FastCgiSettings.from(
+                Map.of(FastCgiApplication.COMMAND, "/bin/false {socket}", FastCgiApplication.WORKER_IDLE_TIMEOUT, "5s")));
+        assertTrue(idle.getMessage().contains("fastcgi.workerIdleTimeout needs fastcgi.workerMode=ondemand"),
+                idle.getMessage());
+        IllegalArgumentException idleValue = assertThrows(IllegalArgumentException.class, () -> FastCgiSettings.from(
+                Map.of(FastCgiApplication.COMMAND, "/bin/false {socket}", FastCgiApplication.WORKER_MODE, "ondemand",
+                        FastCgiApplication.WORKER_IDLE_TIMEOUT, "a while")));
+        assertTrue(idleValue.getMessage().contains("bad value for fastcgi.workerIdleTimeout: \"a while\""),
+                idleValue.getMessage());
         IllegalArgumentException orphan = assertThrows(IllegalArgumentException.class, () -> FastCgiSettings.from(
                 Map.of(FastCgiApplication.BACKENDS, "unix:/x.sock", FastCgiApplication.WORKER_MAX_AGE, "1h")));
         assertTrue(orphan.getMessage().contains("fastcgi.workerMaxAge needs fastcgi.command"), orphan.getMessage());
