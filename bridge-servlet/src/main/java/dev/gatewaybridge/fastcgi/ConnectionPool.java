@@ -3,7 +3,6 @@ package dev.gatewaybridge.fastcgi;
 import static dev.gatewaybridge.fastcgi.FastCgi.*;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -182,13 +181,13 @@ final class ConnectionPool implements FastCgiConnection.Owner, AutoCloseable {
         final boolean keepConn;
         final List<Param> params;
         final byte[] body;
-        final PrintWriter errors;
+        final dev.gatewaybridge.upstream.StderrLog errors;
         private Exchange sent;
         private Exception failed;
         /** {@link FastCgiConnection#written()} before the releasing thread sent it; -1 while it did not. */
         long writtenBefore = -1;
 
-        Outgoing(int role, boolean keepConn, List<Param> params, byte[] body, PrintWriter errors) {
+        Outgoing(int role, boolean keepConn, List<Param> params, byte[] body, dev.gatewaybridge.upstream.StderrLog errors) {
             this.role = role;
             this.keepConn = keepConn;
             this.params = params;

@@ -34,6 +34,7 @@ import dev.gatewaybridge.upstream.BufferedBody;
 import dev.gatewaybridge.upstream.Param;
 import dev.gatewaybridge.upstream.Params;
 import dev.gatewaybridge.upstream.RequestInput;
+import dev.gatewaybridge.upstream.StderrLog;
 import dev.gatewaybridge.upstream.TimedInput;
 import dev.gatewaybridge.upstream.Timeouts;
 
@@ -117,6 +118,8 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
     public static final String BODY_TIMEOUT = FastCgiSettings.PREFIX + BodyLimits.BODY_TIMEOUT;
     /** Bytes per second a body must average after bodyTimeout, else 408 (default 500; 0 none). */
     public static final String BODY_MIN_RATE = FastCgiSettings.PREFIX + BodyLimits.BODY_MIN_RATE;
+    /** Bytes of FCGI_STDERR logged per request, the rest dropped and counted in one line (default 10m; 0 none). */
+    public static final String STDERR_LIMIT = FastCgiSettings.PREFIX + StderrLog.STDERR_LIMIT;
 
     /** Request bodies up to this size are read before sending, so a request can be retried on a fresh connection. */
     static final int REPLAYABLE_BODY = 64 * 1024;
@@ -247,7 +250,7 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
             p = p.stream().filter(x -> !AUTHORIZER_OMITS.contains(x.name())).toList();
         }
         long deadline = System.nanoTime() + settings.timeouts().total().toNanos();
-        PrintWriter errors = environ.get(Environ.WSGI_ERRORS) instanceof PrintWriter w ? w : null;
+        StderrLog errors = stderrLog(environ, p);
         for (int attempt = 1; ; attempt++) {
             long sent = System.nanoTime();
             Response response = send(p, body, errors, deadline);
@@ -288,7 +291,21 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
      * Chooses a backend (the shared {@link BackendSet}: balance, failover on a failed connect, passive
      * health), takes a pooled connection to it and sends BEGIN_REQUEST, PARAMS and the body.
      */
-    private Response send(List<Param> p, RequestBody body, PrintWriter errors, long deadline) throws IOException {
+    /** FCGI_STDERR of one request to wsgi.errors, within {@code stderrLimit}; null without wsgi.errors. */
+    private StderrLog stderrLog(Map<String, Object> environ, List<Param> p) {
+        if (!(environ.get(Environ.WSGI_ERRORS) instanceof PrintWriter w)) {
+            return null;
+        }
+        String script = p.stream().filter(x -> x.name().equals("SCRIPT_NAME")).map(Param::value).findFirst()
+                .orElse(String.valueOf(environ.get(Environ.SCRIPT_NAME)));
+        return new StderrLog(record -> {
+            w.write(record + "\n"); // one write: its lines are one log record
+            w.flush();
+        }, "", "FastCGI backend for " + script, settings.body().prefix() + StderrLog.STDERR_LIMIT,
+                settings.stderrLimit());
+    }
+
+    private Response send(List<Param> p, RequestBody body, StderrLog errors, long deadline) throws IOException {
         long sent = System.nanoTime();
         // A request all in memory may be sent by the thread that frees a connection for it (ConnectionPool).
         ConnectionPool.Outgoing outgoing = body.bytes != null
@@ -667,6 +684,11 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
         public Builder bodyTimeout(Duration timeout, long minRate) {
             set(BODY_MIN_RATE, minRate);
             return set(BODY_TIMEOUT, timeout.toMillis() + "ms");
+        }
+
+        /** {@link #STDERR_LIMIT}: bytes of FCGI_STDERR logged per request. */
+        public Builder stderrLimit(long bytes) {
+            return set(STDERR_LIMIT, bytes);
         }
 
         /** Adds one fixed param. */

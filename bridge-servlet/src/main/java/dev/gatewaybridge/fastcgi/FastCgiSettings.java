@@ -12,6 +12,7 @@ import dev.gatewaybridge.upstream.BackendSet;
 import dev.gatewaybridge.upstream.BodyLimits;
 import dev.gatewaybridge.upstream.ConfigReader;
 import dev.gatewaybridge.upstream.Params;
+import dev.gatewaybridge.upstream.StderrLog;
 import dev.gatewaybridge.upstream.Timeouts;
 
 /**
@@ -23,7 +24,7 @@ import dev.gatewaybridge.upstream.Timeouts;
  */
 record FastCgiSettings(BackendSet backends, Timeouts timeouts, Params params, int maxConnections,
                        boolean multiplex, boolean keepConn, Duration idleTimeout, BodyLimits body,
-                       WorkerSettings workers, BackendSet.Policy workerPolicy) {
+                       WorkerSettings workers, BackendSet.Policy workerPolicy, long stderrLimit) {
 
     /** The parameter prefix. */
     static final String PREFIX = "fastcgi.";
@@ -43,7 +44,7 @@ record FastCgiSettings(BackendSet backends, Timeouts timeouts, Params params, in
             BodyLimits.MAX_BODY_SIZE, BodyLimits.BODY_TIMEOUT, BodyLimits.BODY_MIN_RATE,
             WorkerSettings.COMMAND, WorkerSettings.WORKERS, WorkerSettings.WORKER_ENV, WorkerSettings.WORKER_DIR,
             WorkerSettings.MAX_REQUESTS, WorkerSettings.MAX_AGE, WorkerSettings.MAX_MEMORY,
-            WorkerSettings.MODE, WorkerSettings.IDLE_TIMEOUT);
+            WorkerSettings.MODE, WorkerSettings.IDLE_TIMEOUT, StderrLog.STDERR_LIMIT);
 
     static FastCgiSettings from(Map<String, String> config) {
         return from(config, PREFIX);
@@ -74,14 +75,15 @@ record FastCgiSettings(BackendSet backends, Timeouts timeouts, Params params, in
                 BodyLimits.from(reader, true),
                 // Own workers: least-busy, as each takes one connection; round-robin would queue a request behind
                 // a busy worker while another is idle.
-                workers, workers == null ? null : BackendSet.Policy.from(reader, BackendSet.Balance.LEAST_BUSY));
+                workers, workers == null ? null : BackendSet.Policy.from(reader, BackendSet.Balance.LEAST_BUSY),
+                reader.size(StderrLog.STDERR_LIMIT, StderrLog.DEFAULT_LIMIT));
     }
 
     /** These settings with the running workers' {@code sockets} as the backends. */
     FastCgiSettings withWorkers(List<Path> sockets) {
         BackendSet set = workerPolicy.of(sockets.stream().<BackendAddress>map(BackendAddress.Unix::new).toList());
         return new FastCgiSettings(set, timeouts, params, maxConnections, multiplex, keepConn, idleTimeout, body,
-                workers, workerPolicy);
+                workers, workerPolicy, stderrLimit);
     }
 
     long connectMillis() {
