@@ -296,8 +296,13 @@ class FastCgiManagedWorkersTest {
             assertTrue(workers().isEmpty(), "no worker before the first request");
             Set<String> pids = new java.util.HashSet<>();
             for (int i = 0; i < 5; i++) {
+                long t0 = System.nanoTime();
                 RawHttp.Response r = RawHttp.get(c.port(), "/index.php?i=" + i);
                 assertEquals(200, r.status(), r + "\n" + lines + "\n" + c.log());
+                if (i == 0) { // a figure, not an assertion: the cold start of one php-cgi
+                    System.out.printf("FastCgiManagedWorkersTest (%s): first request on a cold ondemand mapping %d ms%n",
+                            kind, (System.nanoTime() - t0) / 1_000_000);
+                }
                 pids.add(pid(r));
             }
             assertEquals(1, pids.size(), "sequential requests need one worker: " + pids);
