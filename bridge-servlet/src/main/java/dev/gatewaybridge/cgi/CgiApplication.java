@@ -254,7 +254,7 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
         CgiProcess p;
         try {
             p = CgiProcess.start(spawner, command, script.file().getParent(), env, config.timeout(), timers, pumps,
-                    errors(environ), () -> {
+                    errors(environ), config.stderrLimit(), () -> {
                         if (self[0] != null) { // null: the program did not start
                             running.remove(self[0]);
                         }
@@ -360,8 +360,8 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
     /** Lines for {@code wsgi.errors}, or the log when the environ has none. */
     private static Consumer<String> errors(Map<String, Object> environ) {
         if (environ.get(Environ.WSGI_ERRORS) instanceof PrintWriter w) {
-            return line -> {
-                w.println(line);
+            return record -> {
+                w.write(record + "\n"); // one write: its lines are one log record
                 w.flush();
             };
         }

@@ -17,6 +17,7 @@ import java.util.regex.PatternSyntaxException;
 
 import dev.gatewaybridge.upstream.BodyLimits;
 import dev.gatewaybridge.upstream.ConfigReader;
+import dev.gatewaybridge.upstream.StderrLog;
 
 /**
  * The configuration of a {@link CgiApplication}, read once and immutable. Built from init-params
@@ -49,13 +50,14 @@ import dev.gatewaybridge.upstream.ConfigReader;
  * @param staticFiles      whether files of the root that are not programs are sent as static files ({@link #STATIC})
  * @param acceptPathInfo   whether a request may carry path info after the program ({@link #ACCEPT_PATH_INFO})
  * @param body             request buffering, the largest body and the body timeouts (the shared upstream ones)
+ * @param stderrLimit      bytes of a program's stderr logged per request ({@link #STDERR_LIMIT})
  */
 public record CgiConfig(Path program, Path root, Map<String, List<String>> interpreters, Set<String> extensions,
         Set<String> methods, Duration timeout, int maxProcesses, int retryAfter, Set<String> headers,
         boolean passAuthorization, Map<String, String> env, List<String> passEnv, boolean queryArgs,
         Pattern argPattern, boolean nph, int redirectLimit, Path documentRoot, String serverSoftware,
         CgiResponseParser.Limits limits, String spawner, String index, boolean staticFiles,
-        boolean acceptPathInfo, BodyLimits body) {
+        boolean acceptPathInfo, BodyLimits body, long stderrLimit) {
 
     /** Prefix of every param of the CGI bridge. */
     public static final String PREFIX = "cgi.";
@@ -142,6 +144,11 @@ public record CgiConfig(Path program, Path root, Map<String, List<String>> inter
      * the exact path {@code /cgi-bin/admin.sh} does not cover {@code /cgi-bin/admin.sh/extra}. Default true.
      */
     public static final String ACCEPT_PATH_INFO = "cgi.acceptPathInfo";
+    /**
+     * Bytes of a program's stderr logged per request (Apache's ScriptLogLength); the rest is read and dropped,
+     * and one line says how much. Default 10m; 0 logs none of it (only that line).
+     */
+    public static final String STDERR_LIMIT = PREFIX + StderrLog.STDERR_LIMIT;
     public static final String DEFAULT_ARG_PATTERN = "[A-Za-z0-9_.][A-Za-z0-9_.,+-]*";
     /** PATH when neither {@link #ENV} nor {@link #PASS_ENV} gives one (Apache's DEFAULT_PATH). */
     public static final String DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
@@ -160,6 +167,9 @@ public record CgiConfig(Path program, Path root, Map<String, List<String>> inter
         }
         positive(MAX_PROCESSES, maxProcesses);
         positive(RETRY_AFTER, retryAfter);
+        if (stderrLimit < 0) {
+            throw new IllegalArgumentException(STDERR_LIMIT + " must not be negative: " + stderrLimit);
+        }
         if (redirectLimit < 0) {
             throw new IllegalArgumentException(REDIRECT_LIMIT + " must be >= 0: " + redirectLimit);
         }
@@ -267,6 +277,7 @@ public record CgiConfig(Path program, Path root, Map<String, List<String>> inter
         private long maxBodySize = BodyLimits.DEFAULT_MAX_BODY_SIZE;
         private Duration bodyTimeout = BodyLimits.DEFAULT_TIMEOUT;
         private long bodyMinRate = BodyLimits.DEFAULT_MIN_RATE;
+        private long stderrLimit = StderrLog.DEFAULT_LIMIT;
 
         private Builder() {
         }
@@ -325,6 +336,7 @@ public record CgiConfig(Path program, Path root, Map<String, List<String>> inter
                 case MAX_BODY_SIZE -> maxBodySize = size(name, v);
                 case BODY_TIMEOUT -> bodyTimeout = sized(name, v, ConfigReader::parseDuration);
                 case BODY_MIN_RATE -> bodyMinRate = size(name, v);
+                case STDERR_LIMIT -> stderrLimit = size(name, v);
                 default -> throw new IllegalArgumentException("unknown CGI param: " + name + ClosestName.hint(name, knownNames()));
             }
             return this;
@@ -508,6 +520,12 @@ public record CgiConfig(Path program, Path root, Map<String, List<String>> inter
             return this;
         }
 
+        /** {@link CgiConfig#STDERR_LIMIT}: bytes of a program's stderr logged per request. */
+        public Builder stderrLimit(long bytes) {
+            stderrLimit = bytes;
+            return this;
+        }
+
         public Builder headerLimits(int maxFields, int maxBytes) {
             maxHeaders = maxFields;
             maxHeaderBytes = maxBytes;
@@ -525,7 +543,7 @@ public record CgiConfig(Path program, Path root, Map<String, List<String>> inter
                     retryAfter, headers, passAuthorization, env, passEnv, queryArgs, argPattern, nph,
                     redirectLimit, documentRoot, serverSoftware, limits, spawner, index, staticFiles,
                     acceptPathInfo, new BodyLimits(PREFIX, requestBuffering, (int) Math.min(Integer.MAX_VALUE - 8, bodyBufferSize),
-                            maxBodySize, bodyTimeout, bodyMinRate));
+                            maxBodySize, bodyTimeout, bodyMinRate), stderrLimit);
         }
 
         /** Builds a {@link CgiApplication} of this configuration. */

@@ -18,6 +18,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
+import dev.gatewaybridge.upstream.StderrLog;
+
 /**
  * One running CGI program, started by a {@link Spawner}: its streams, the optional task feeding its stdin (on
  * the application's pump threads, reused: a thread start per request costs more than the rest of our work),
@@ -34,6 +36,7 @@ final class CgiProcess implements AutoCloseable {
 
     private final Spawner.Program program;
     private final String label;
+    private final StderrLog stderr;
     private final InputStream stdout;
     private final Runnable release;
     private final ScheduledExecutorService timers;
@@ -47,10 +50,11 @@ final class CgiProcess implements AutoCloseable {
     private final ExecutorService pumps;
     private Future<?> stdinPump;
 
-    private CgiProcess(Spawner.Program program, String label, Duration timeout, ScheduledExecutorService timers,
-            ExecutorService pumps, Runnable release) {
+    private CgiProcess(Spawner.Program program, String label, StderrLog stderr, Duration timeout,
+            ScheduledExecutorService timers, ExecutorService pumps, Runnable release) {
         this.program = program;
         this.label = label;
+        this.stderr = stderr;
         this.release = release;
         this.timers = timers;
         this.stdout = new BufferedInputStream(new FilterInputStream(program.stdout()) {
@@ -67,28 +71,36 @@ final class CgiProcess implements AutoCloseable {
 
     /**
      * Starts {@code command} in {@code dir} with exactly {@code env} through {@code spawner}; no shell is
-     * involved. Its stderr lines go to {@code errors} as "[cgi name] line". {@code release} runs once when the
-     * process is closed (or fails to start).
+     * involved. Its stderr lines go to {@code errors} as "[cgi name] line", those read together as one record,
+     * at most {@code stderrLimit} bytes of them ({@link CgiConfig#STDERR_LIMIT}). {@code release} runs once
+     * when the process is closed (or fails to start).
      */
     static CgiProcess start(Spawner spawner, List<String> command, Path dir, Map<String, String> env,
             Duration timeout, ScheduledExecutorService timers, ExecutorService pumps, Consumer<String> errors,
-            Runnable release) throws IOException {
+            long stderrLimit, Runnable release) throws IOException {
         String label = dir.resolve(command.get(command.size() - 1)).getFileName().toString();
+        StderrLog stderr = new StderrLog(record -> emit(errors, record), "[cgi " + label + "] ",
+                "CGI program " + label, CgiConfig.STDERR_LIMIT, stderrLimit);
         Spawner.Program p;
         try {
-            p = spawner.start(command, dir, env, line -> emit(errors, label, line));
+            p = spawner.start(command, dir, env, lines -> {
+                for (String line : lines.split("\n", -1)) {
+                    stderr.line(line);
+                }
+                stderr.flush();
+            });
         } catch (IOException | RuntimeException e) {
             release.run();
             throw e;
         }
-        return new CgiProcess(p, label, timeout, timers, pumps, release);
+        return new CgiProcess(p, label, stderr, timeout, timers, pumps, release);
     }
 
-    private static void emit(Consumer<String> errors, String label, String line) {
+    private static void emit(Consumer<String> errors, String record) {
         try {
-            errors.accept("[cgi " + label + "] " + line);
+            errors.accept(record);
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "[cgi " + label + "] " + line);
+            LOG.log(System.Logger.Level.WARNING, record);
         }
     }
 
@@ -253,6 +265,7 @@ final class CgiProcess implements AutoCloseable {
                 program.abandonStderr();
             }
         } finally {
+            stderr.close(); // the one line saying what went past cgi.stderrLimit, if anything did
             release.run();
         }
     }

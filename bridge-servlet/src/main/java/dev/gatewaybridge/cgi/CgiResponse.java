@@ -5,6 +5,7 @@ import java.util.List;
 
 import dev.gatewaybridge.api.Header;
 import dev.gatewaybridge.api.HeaderRules;
+import dev.gatewaybridge.api.Reasons;
 import dev.gatewaybridge.api.StartResponse;
 import dev.gatewaybridge.api.Write;
 

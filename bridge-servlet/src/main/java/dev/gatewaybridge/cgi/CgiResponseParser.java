@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 
 import dev.gatewaybridge.api.Header;
 import dev.gatewaybridge.api.HeaderRules;
+import dev.gatewaybridge.api.Reasons;
 
 /**
  * Reads the header section of a CGI response (RFC 3875 §6) from a stream and leaves the stream at the first

@@ -22,6 +22,8 @@ final class JdkSpawner implements Spawner {
 
     /** Longest stderr line handed over in one piece. */
     static final int MAX_LINE = 8 * 1024;
+    /** Most characters of lines handed over in one call. */
+    static final int MAX_BATCH = 16 * 1024;
     /** How long after its stderr ended a program's exit status is waited for. */
     private static final long EXIT_WAIT_MS = 2000;
 
@@ -63,26 +65,38 @@ final class JdkSpawner implements Spawner {
             this.process = process;
         }
 
-        /** Copies stderr line by line; it always drains, so the program never blocks on it. */
+        /**
+         * Copies stderr line by line, the lines already read handed over together; it always drains, so the
+         * program never blocks on it.
+         */
         void pumpStderr(Consumer<String> lines) {
             try (BufferedReader r = new BufferedReader(
                     new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8), 8192)) {
-                StringBuilder line = new StringBuilder();
+                StringBuilder batch = new StringBuilder();
+                int lineStart = 0;
                 int c;
                 while ((c = r.read()) >= 0) {
-                    if (c == '\n' || line.length() >= MAX_LINE) {
-                        lines.accept(line.toString());
-                        line.setLength(0);
+                    if (c == '\n' || batch.length() - lineStart >= MAX_LINE) {
+                        if (!r.ready() || batch.length() >= MAX_BATCH) { // nothing more at hand: hand it over
+                            lines.accept(batch.toString());
+                            batch.setLength(0);
+                        } else {
+                            batch.append('\n');
+                        }
+                        lineStart = batch.length();
                         if (c == '\n') {
                             continue;
                         }
                     }
                     if (c != '\r') {
-                        line.append((char) c);
+                        batch.append((char) c);
                     }
                 }
-                if (line.length() > 0) {
-                    lines.accept(line.toString());
+                if (lineStart > 0 && lineStart == batch.length()) {
+                    batch.setLength(lineStart - 1); // the last line ended: no empty line after it
+                }
+                if (batch.length() > 0) {
+                    lines.accept(batch.toString());
                 }
                 stderrDone.complete(null);
                 // stderr ends with the program: its exit status is a moment away.

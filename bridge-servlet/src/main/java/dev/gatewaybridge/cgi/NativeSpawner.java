@@ -23,6 +23,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
+import dev.gatewaybridge.upstream.BlockInputStream;
+
 /**
  * Starts programs through {@code gateway-spawn} (src/main/c/gateway-spawn.c, which documents the protocol),
  * a small native daemon forking on our behalf as Apache's mod_cgid does: the JVM connects to its Unix
@@ -249,6 +251,9 @@ final class NativeSpawner implements Spawner {
                 byte[] line;
                 while ((line = readLine(in)) != null) {
                     dispatch(line);
+                    if (!batching.isEmpty() && in.available() == 0) {
+                        handOver(); // no more events at hand: the stderr lines read so far go out together
+                    }
                 }
             } catch (IOException | RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "CGI: reading gateway-spawn's events failed", e);
@@ -258,10 +263,19 @@ final class NativeSpawner implements Spawner {
                     LOG.log(System.Logger.Level.WARNING, "CGI: gateway-spawn exited unexpectedly, status "
                             + exitStatus(process));
                 }
+                handOver();
                 programs.values().forEach(NativeProgram::daemonGone);
                 programs.clear();
                 deleteSocket(); // a daemon that was killed could not remove it
             }
+        }
+
+        /** Programs with stderr lines read but not yet handed over (this reader thread's own). */
+        private final java.util.Set<NativeProgram> batching = new java.util.LinkedHashSet<>();
+
+        private void handOver() {
+            batching.forEach(NativeProgram::handOver);
+            batching.clear();
         }
 
         private void deleteSocket() {
@@ -295,9 +309,18 @@ final class NativeSpawner implements Spawner {
             }
             switch (line[0]) {
                 case 'F' -> p.failed(rest.substring(rest.indexOf(' ') + 1)); // "errno text": keep the text
-                case 'E' -> p.line(rest);
+                case 'E' -> {
+                    if (p.line(rest)) {
+                        batching.add(p);
+                    } else {
+                        batching.remove(p);
+                    }
+                }
                 case 'X' -> p.exited(Integer.parseInt(rest));
-                case 'D' -> p.stderrEnded();
+                case 'D' -> {
+                    batching.remove(p);
+                    p.stderrEnded();
+                }
                 default -> LOG.log(System.Logger.Level.WARNING, "CGI: gateway-spawn: unknown event "
                         + text(line, 0));
             }
@@ -364,9 +387,33 @@ final class NativeSpawner implements Spawner {
             failure = why; // X 127 and D follow
         }
 
-        void line(String line) {
-            if (!abandoned) {
-                stderr.accept(line);
+        /** Stderr lines read by the event thread and not yet handed over, joined by '\n'. */
+        private final StringBuilder batch = new StringBuilder();
+        private boolean batched;
+
+        /** One E line into the batch; whether it waits there (false: handed over, it was full). */
+        boolean line(String line) {
+            if (batched) {
+                batch.append('\n');
+            }
+            batch.append(line);
+            batched = true;
+            if (batch.length() >= JdkSpawner.MAX_BATCH) {
+                handOver();
+                return false;
+            }
+            return true;
+        }
+
+        /** The batch to the consumer (unless the program was abandoned). */
+        void handOver() {
+            if (batched) {
+                String lines = batch.toString();
+                batch.setLength(0);
+                batched = false;
+                if (!abandoned) {
+                    stderr.accept(lines);
+                }
             }
         }
 
@@ -376,6 +423,7 @@ final class NativeSpawner implements Spawner {
 
         /** D: the program exited (X came first) and every stderr line was handed over. */
         void stderrEnded() {
+            handOver();
             stderrDone.complete(null);
         }
 
@@ -451,17 +499,11 @@ final class NativeSpawner implements Spawner {
      * The connection as the program's stdout. Not Channels.newInputStream: its reads and writes lock the
      * same object, so a read waiting for output would block the body being written to the same socket.
      */
-    private static final class ChannelInput extends InputStream {
+    private static final class ChannelInput extends BlockInputStream {
         private final SocketChannel channel;
 
         ChannelInput(SocketChannel channel) {
             this.channel = channel;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
         /**

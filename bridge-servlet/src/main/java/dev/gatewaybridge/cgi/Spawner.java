@@ -19,7 +19,8 @@ sealed interface Spawner extends AutoCloseable permits JdkSpawner, NativeSpawner
 
     /**
      * Starts {@code command} in {@code dir} with exactly {@code env}, no shell, the argument vector as it is.
-     * Each line the program writes on stderr goes to {@code stderr} (without its line end).
+     * The lines the program writes on stderr go to {@code stderr}: those read together in one call, joined by
+     * '\n' without a final line end (they become one log record; see {@code upstream.StderrLog}).
      */
     Program start(List<String> command, Path dir, Map<String, String> env, Consumer<String> stderr)
             throws IOException;

@@ -3,7 +3,6 @@ package dev.gatewaybridge.fastcgi;
 import static dev.gatewaybridge.fastcgi.FastCgi.*;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -182,13 +181,13 @@ final class ConnectionPool implements FastCgiConnection.Owner, AutoCloseable {
         final boolean keepConn;
         final List<Param> params;
         final byte[] body;
-        final PrintWriter errors;
+        final dev.gatewaybridge.upstream.StderrLog errors;
         private Exchange sent;
         private Exception failed;
         /** {@link FastCgiConnection#written()} before the releasing thread sent it; -1 while it did not. */
         long writtenBefore = -1;
 
-        Outgoing(int role, boolean keepConn, List<Param> params, byte[] body, PrintWriter errors) {
+        Outgoing(int role, boolean keepConn, List<Param> params, byte[] body, dev.gatewaybridge.upstream.StderrLog errors) {
             this.role = role;
             this.keepConn = keepConn;
             this.params = params;
@@ -477,6 +476,22 @@ final class ConnectionPool implements FastCgiConnection.Owner, AutoCloseable {
         }
         idle.forEach(FastCgiConnection::close);
         expired.forEach(FastCgiConnection::timeOut); // outside the lock: a close waits for a blocked read to end
+    }
+
+    /** Closes every connection that has no request on it now (its backend, a managed worker, is about to end). */
+    void closeIdle() {
+        List<FastCgiConnection> idle = new ArrayList<>();
+        lock.lock();
+        try {
+            for (FastCgiConnection c : connections) {
+                if (c.active == 0) {
+                    idle.add(c);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        idle.forEach(FastCgiConnection::close);
     }
 
     @Override

@@ -3,19 +3,20 @@ package dev.gatewaybridge.fastcgi;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import dev.gatewaybridge.api.HttpStatusException;
+import dev.gatewaybridge.upstream.StderrLog;
 import dev.gatewaybridge.upstream.BackendTimeoutException;
 
 /**
  * One request on a {@link FastCgiConnection}: the connection's reader thread delivers the FCGI_STDOUT chunks
  * and the end into a small bounded queue (a slow client slows the backend instead of filling the heap), the
- * request thread takes them out with a read timeout. FCGI_STDERR lines go to {@code wsgi.errors} as they come.
+ * request thread takes them out with a read timeout. FCGI_STDERR lines go to {@code wsgi.errors} as they come,
+ * the lines of one record as one log record, within {@code fastcgi.stderrLimit} ({@link StderrLog}).
  */
 final class Exchange {
 
@@ -36,8 +37,10 @@ final class Exchange {
     // fills it itself, one read (64 KiB) at a time and only when it is empty, so it cannot grow further.
     private final BlockingQueue<Event> events;
     private final FastCgiConnection connection;
+    /** Longest FCGI_STDERR line logged in one piece (php-fpm joins its messages with "; " into one line). */
+    static final int MAX_STDERR_LINE = 8192;
     private final ByteArrayOutputStream stderrLine = new ByteArrayOutputStream();
-    private final PrintWriter errors;
+    private final StderrLog errors;
     final int requestId;
     private volatile boolean draining;
     private volatile boolean ended;
@@ -48,7 +51,7 @@ final class Exchange {
     volatile long deadline;
     private End end;
 
-    Exchange(int requestId, PrintWriter errors, FastCgiConnection connection) {
+    Exchange(int requestId, StderrLog errors, FastCgiConnection connection) {
         this.requestId = requestId;
         this.errors = errors;
         this.connection = connection;
@@ -66,38 +69,54 @@ final class Exchange {
         }
     }
 
-    /** FCGI_STDERR content: complete lines go to wsgi.errors, one log line each. */
+    /**
+     * FCGI_STDERR content: its complete lines go to wsgi.errors together, one log record per record; a line
+     * may span records. The empty record that ends the stream (§3.3) ends the last line.
+     */
     void stderr(byte[] b, int off, int len) {
         if (len == 0) {
-            flushStderr();
-            return;
+            endStderrLine();
         }
         for (int i = off; i < off + len; i++) {
             if (b[i] == '\n') {
-                flushStderr();
-            } else if (stderrLine.size() < 8192) {
+                endStderrLine();
+            } else {
+                if (stderrLine.size() >= MAX_STDERR_LINE) {
+                    endStderrLine(); // split, as a CGI program's: cut, the rest went uncounted past any limit
+                }
                 stderrLine.write(b[i]);
             }
         }
+        if (errors != null) {
+            errors.flush();
+        }
     }
 
-    private void flushStderr() {
+    private void endStderrLine() {
         if (stderrLine.size() > 0 && errors != null) {
-            errors.println(stderrLine.toString(StandardCharsets.UTF_8).stripTrailing());
-            errors.flush();
+            errors.line(stderrLine.toString(StandardCharsets.UTF_8).stripTrailing());
         }
         stderrLine.reset();
     }
 
+    /** The last line, then the one line saying what went past the limit, if anything did. */
+    private void closeStderr() {
+        endStderrLine();
+        if (errors != null) {
+            errors.close();
+        }
+    }
+
     /** FCGI_END_REQUEST. */
     void end(int appStatus, int protocolStatus) {
-        flushStderr();
+        closeStderr();
         ended = true;
         deliver(new End(appStatus, protocolStatus));
     }
 
     /** The connection died or broke the protocol before FCGI_END_REQUEST. */
     void fail(Exception cause) {
+        closeStderr();
         if (!ended) {
             deliver(new Failure(cause));
         }

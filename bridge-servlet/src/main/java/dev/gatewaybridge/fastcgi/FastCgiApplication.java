@@ -23,7 +23,10 @@ import dev.gatewaybridge.api.StartResponse;
 import dev.gatewaybridge.cgi.CgiResponse;
 import dev.gatewaybridge.cgi.CgiResponseParser;
 import dev.gatewaybridge.cgi.DroppedHeaders;
+import dev.gatewaybridge.managed.WorkerPool;
+import dev.gatewaybridge.managed.WorkerSettings;
 import dev.gatewaybridge.upstream.Backend;
+import dev.gatewaybridge.upstream.BackendAddress;
 import dev.gatewaybridge.upstream.BackendSet;
 import dev.gatewaybridge.upstream.BackendUnavailableException;
 import dev.gatewaybridge.upstream.BodyLimits;
@@ -31,6 +34,7 @@ import dev.gatewaybridge.upstream.BufferedBody;
 import dev.gatewaybridge.upstream.Param;
 import dev.gatewaybridge.upstream.Params;
 import dev.gatewaybridge.upstream.RequestInput;
+import dev.gatewaybridge.upstream.StderrLog;
 import dev.gatewaybridge.upstream.TimedInput;
 import dev.gatewaybridge.upstream.Timeouts;
 
@@ -53,6 +57,24 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
 
     /** Required. Backends, comma or space separated: {@code host:port}, {@code [::1]:port}, {@code unix:/path}. */
     public static final String BACKENDS = FastCgiSettings.PREFIX + BackendSet.BACKENDS;
+    /** Instead of backends: a program run as workers, e.g. {@code /usr/bin/php-cgi -b {socket}} (no shell). */
+    public static final String COMMAND = FastCgiSettings.PREFIX + WorkerSettings.COMMAND;
+    /** How many workers of {@link #COMMAND} run (static mode; default 2), each on its own Unix socket. */
+    public static final String WORKERS = FastCgiSettings.PREFIX + WorkerSettings.WORKERS;
+    /** The workers' environment, {@code NAME=value} lines; nothing else but PATH (default /usr/local/bin:/usr/bin:/bin). */
+    public static final String WORKER_ENV = FastCgiSettings.PREFIX + WorkerSettings.WORKER_ENV;
+    /** The workers' working directory (default /). */
+    public static final String WORKER_DIR = FastCgiSettings.PREFIX + WorkerSettings.WORKER_DIR;
+    /** Requests one worker serves before it is recycled gracefully (default 0: never). */
+    public static final String WORKER_MAX_REQUESTS = FastCgiSettings.PREFIX + WorkerSettings.MAX_REQUESTS;
+    /** How long one worker runs before it is recycled gracefully, e.g. {@code 1h} (default 0: for ever). */
+    public static final String WORKER_MAX_AGE = FastCgiSettings.PREFIX + WorkerSettings.MAX_AGE;
+    /** Resident memory (VmRSS) past which a worker is recycled gracefully, e.g. {@code 256m} (default 0: none). */
+    public static final String WORKER_MAX_MEMORY = FastCgiSettings.PREFIX + WorkerSettings.MAX_MEMORY;
+    /** {@code static} (default: all workers run) or {@code ondemand} (started by requests, stopped when idle). */
+    public static final String WORKER_MODE = FastCgiSettings.PREFIX + WorkerSettings.MODE;
+    /** In ondemand mode, how long an idle worker runs before it is stopped (default 10s). */
+    public static final String WORKER_IDLE_TIMEOUT = FastCgiSettings.PREFIX + WorkerSettings.IDLE_TIMEOUT;
     /** {@code round-robin} (default) or {@code least-busy}. */
     public static final String BALANCE = FastCgiSettings.PREFIX + BackendSet.BALANCE;
     /** Failed connects within failTimeout that mark a backend down (default 1; 0 never; one backend never). */
@@ -96,6 +118,8 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
     public static final String BODY_TIMEOUT = FastCgiSettings.PREFIX + BodyLimits.BODY_TIMEOUT;
     /** Bytes per second a body must average after bodyTimeout, else 408 (default 500; 0 none). */
     public static final String BODY_MIN_RATE = FastCgiSettings.PREFIX + BodyLimits.BODY_MIN_RATE;
+    /** Bytes of FCGI_STDERR logged per request, the rest dropped and counted in one line (default 10m; 0 none). */
+    public static final String STDERR_LIMIT = FastCgiSettings.PREFIX + StderrLog.STDERR_LIMIT;
 
     /** Request bodies up to this size are read before sending, so a request can be retried on a fresh connection. */
     static final int REPLAYABLE_BODY = 64 * 1024;
@@ -112,6 +136,8 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
     private final Map<Backend, ConnectionPool> pools = new LinkedHashMap<>();
     private final ScheduledExecutorService upkeep;
     private final int role;
+    /** The workers this application runs ({@link #COMMAND}), or null. */
+    private final WorkerPool workers;
 
     /** From {@code fastcgi.*} parameters; fails naming the first missing or bad one. */
     public FastCgiApplication(Map<String, String> params) {
@@ -119,14 +145,28 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
     }
 
     FastCgiApplication(FastCgiSettings settings, int role) {
+        this.workers = settings.workers() == null ? null : WorkerPool.start(settings.workers(), "FastCGI");
+        settings = workers == null ? settings : settings.withWorkers(workers.sockets());
         this.settings = settings;
         this.role = role;
         for (Backend b : settings.backends().backends()) {
             pools.put(b, new ConnectionPool(b, settings));
         }
         pools.values().forEach(ConnectionPool::learnAtStart); // FCGI_GET_VALUES now, not in the first request
+        if (workers != null) { // a worker being recycled or stopped: its idle connections go before its SIGTERM
+            workers.onRecycle(socket -> pools.forEach((b, pool) -> {
+                if (b.address() instanceof BackendAddress.Unix u && u.path().equals(socket)) {
+                    pool.closeIdle();
+                }
+            }));
+            for (Backend b : pools.keySet()) { // least-busy starts an ondemand worker only when the others are busy
+                if (b.address() instanceof BackendAddress.Unix u) {
+                    b.coldWhen(() -> workers.isCold(u.path()));
+                }
+            }
+        }
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "fastcgi-upkeep " + settings.backends().backends());
+            Thread t = new Thread(r, "fastcgi-upkeep " + this.settings.backends().backends());
             t.setDaemon(true);
             return t;
         });
@@ -210,15 +250,17 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
             p = p.stream().filter(x -> !AUTHORIZER_OMITS.contains(x.name())).toList();
         }
         long deadline = System.nanoTime() + settings.timeouts().total().toNanos();
-        PrintWriter errors = environ.get(Environ.WSGI_ERRORS) instanceof PrintWriter w ? w : null;
+        StderrLog errors = stderrLog(environ, p);
         for (int attempt = 1; ; attempt++) {
+            long sent = System.nanoTime();
             Response response = send(p, body, errors, deadline);
             try {
                 response.stdout.awaitFirst();
                 return response;
             } catch (IOException e) {
                 response.finish();
-                boolean stale = response.retryable() && body.replayable();
+                boolean stale = body.replayable() && (response.retryable()
+                        || !response.exchange.received() && recycled(response.lease.backend(), sent));
                 if (!stale) {
                     // Passive health, as nginx counts an error reading the response; not a pooled connection
                     // that died before any output (the backend closed it while idle: it says nothing of health).
@@ -235,15 +277,44 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
     }
 
     /**
+     * Whether the request failed, before any output, because one of our own workers ended itself (status 0)
+     * after it was sent: php-cgi at PHP_FCGI_MAX_REQUESTS closes its kept-alive connection with the next
+     * request unread, and exits with new connections unaccepted in its listen backlog. Such a request never
+     * ran, so it may be sent again.
+     */
+    private boolean recycled(Backend backend, long sent) throws IOException {
+        return workers != null && backend.address() instanceof BackendAddress.Unix unix
+                && workers.exitedCleanly(unix.path(), sent);
+    }
+
+    /**
      * Chooses a backend (the shared {@link BackendSet}: balance, failover on a failed connect, passive
      * health), takes a pooled connection to it and sends BEGIN_REQUEST, PARAMS and the body.
      */
-    private Response send(List<Param> p, RequestBody body, PrintWriter errors, long deadline) throws IOException {
+    /** FCGI_STDERR of one request to wsgi.errors, within {@code stderrLimit}; null without wsgi.errors. */
+    private StderrLog stderrLog(Map<String, Object> environ, List<Param> p) {
+        if (!(environ.get(Environ.WSGI_ERRORS) instanceof PrintWriter w)) {
+            return null;
+        }
+        String script = p.stream().filter(x -> x.name().equals("SCRIPT_NAME")).map(Param::value).findFirst()
+                .orElse(String.valueOf(environ.get(Environ.SCRIPT_NAME)));
+        return new StderrLog(record -> {
+            w.write(record + "\n"); // one write: its lines are one log record
+            w.flush();
+        }, "", "FastCGI backend for " + script, settings.body().prefix() + StderrLog.STDERR_LIMIT,
+                settings.stderrLimit());
+    }
+
+    private Response send(List<Param> p, RequestBody body, StderrLog errors, long deadline) throws IOException {
+        long sent = System.nanoTime();
         // A request all in memory may be sent by the thread that frees a connection for it (ConnectionPool).
         ConnectionPool.Outgoing outgoing = body.bytes != null
                 ? new ConnectionPool.Outgoing(role, settings.keepConn(), p, body.bytes, errors) : null;
         BackendSet.Lease<FastCgiConnection> lease = settings.backends()
-                .acquire(b -> pools.get(b).acquire(settings.connectMillis(), !body.replayable(), outgoing));
+                .acquire(b -> acquire(b, !body.replayable(), outgoing));
+        if (workers != null && lease.backend().address() instanceof BackendAddress.Unix unix) {
+            lease.onClose(() -> workers.leave(unix.path())); // paired with the enter in acquire
+        }
         FastCgiConnection connection = lease.value();
         boolean reused = connection.reused;
         long written = outgoing != null && outgoing.writtenBefore >= 0 ? outgoing.writtenBefore : connection.written();
@@ -264,12 +335,45 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
             }
             connection.close();
             lease.close();
-            if (e instanceof IOException && reused && body.replayable() && connection.written() == written) {
-                // A pooled connection the backend had closed: not one byte of this request left us (issue 11 §7).
+            if (e instanceof IOException && body.replayable() && (reused && connection.written() == written
+                    || recycled(lease.backend(), sent))) {
+                // A pooled connection the backend had closed: not one byte of this request left us (issue 11 §7),
+                // or our own worker closed it unread as it ended itself.
                 return send(p, body, errors, deadline);
             }
             throw e instanceof IOException ? new BackendUnavailableException("FastCGI backend " + lease.backend()
                     + " failed while sent the request: " + e.getMessage(), e) : (RuntimeException) e;
+        }
+    }
+
+    /**
+     * A connection to {@code backend} from its pool. The connect to one of our own workers that is restarting
+     * (it exited, or php-cgi ended itself after PHP_FCGI_MAX_REQUESTS) waits for its new socket, within the
+     * connect timeout, instead of failing over or answering 502.
+     */
+    private FastCgiConnection acquire(Backend backend, boolean mustLook, ConnectionPool.Outgoing outgoing)
+            throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.connectMillis());
+        java.nio.file.Path worker = workers != null && backend.address() instanceof BackendAddress.Unix unix
+                ? unix.path() : null;
+        if (worker != null) {
+            workers.enter(worker, deadline); // counts the request; waits while that worker is being recycled
+        }
+        try {
+            while (true) {
+                try {
+                    return pools.get(backend).acquire(settings.connectMillis(), mustLook, outgoing);
+                } catch (java.net.SocketException e) { // refused, or no socket file: not a timeout
+                    if (worker == null || !workers.awaitReady(worker, deadline)) {
+                        throw e;
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            if (worker != null) {
+                workers.leave(worker);
+            }
+            throw e;
         }
     }
 
@@ -455,11 +559,14 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
         return List.copyOf(pools.values());
     }
 
-    /** Closes every connection and stops the upkeep thread. */
+    /** Closes every connection and stops the upkeep thread, then the workers it runs. */
     @Override
     public void close() {
         upkeep.shutdownNow();
         pools.values().forEach(ConnectionPool::close);
+        if (workers != null) {
+            workers.close();
+        }
     }
 
     /** Builds a {@link FastCgiApplication} with the same names and checks as the parameters. */
@@ -473,6 +580,36 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
 
         public Builder backends(String... backends) {
             return set(BACKENDS, String.join(",", backends));
+        }
+
+        /** {@link #COMMAND}: the program to run as workers instead of backends, with {@code {socket}}. */
+        public Builder command(String command) {
+            return set(COMMAND, command);
+        }
+
+        public Builder workers(int workers) {
+            return set(WORKERS, workers);
+        }
+
+        /** Adds one variable to the workers' environment. */
+        public Builder workerEnv(String name, String value) {
+            return set(WORKER_ENV, params.getOrDefault(WORKER_ENV, "") + name + "=" + value + "\n");
+        }
+
+        public Builder workerDir(String dir) {
+            return set(WORKER_DIR, dir);
+        }
+
+        public Builder workerMaxRequests(long requests) {
+            return set(WORKER_MAX_REQUESTS, requests);
+        }
+
+        public Builder workerMaxAge(Duration age) {
+            return set(WORKER_MAX_AGE, age.isZero() ? "0" : age.toMillis() + "ms");
+        }
+
+        public Builder workerMaxMemory(long bytes) {
+            return set(WORKER_MAX_MEMORY, bytes);
         }
 
         public Builder balance(String balance) {
@@ -547,6 +684,11 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
         public Builder bodyTimeout(Duration timeout, long minRate) {
             set(BODY_MIN_RATE, minRate);
             return set(BODY_TIMEOUT, timeout.toMillis() + "ms");
+        }
+
+        /** {@link #STDERR_LIMIT}: bytes of FCGI_STDERR logged per request. */
+        public Builder stderrLimit(long bytes) {
+            return set(STDERR_LIMIT, bytes);
         }
 
         /** Adds one fixed param. */

@@ -6,7 +6,6 @@ import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintWriter;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -168,7 +167,7 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
      * §5.1/§5.2/§5.3: registers a request and sends FCGI_BEGIN_REQUEST and its FCGI_PARAMS stream; with a
      * {@code body} already in memory also the whole FCGI_STDIN stream, all in one write.
      */
-    Exchange begin(int role, boolean keepConn, List<Param> params, byte[] body, PrintWriter errors)
+    Exchange begin(int role, boolean keepConn, List<Param> params, byte[] body, dev.gatewaybridge.upstream.StderrLog errors)
             throws IOException {
         if (!keepConn) {
             // §5.1: without FCGI_KEEP_CONN the backend closes the connection after this request; we close it
@@ -188,7 +187,7 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
     }
 
     /** A new exchange under the lowest request id not in use (1 unless multiplexing), taken atomically. */
-    private synchronized Exchange register(PrintWriter errors) {
+    private synchronized Exchange register(dev.gatewaybridge.upstream.StderrLog errors) {
         for (int id = 1; id <= 0xffff; id++) {
             if (!exchanges.containsKey(id)) {
                 Exchange exchange = new Exchange(id, errors, this);

@@ -1,5 +1,6 @@
 package dev.gatewaybridge.middleware;
 
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,15 +11,19 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
+import dev.gatewaybridge.api.Environ;
 import dev.gatewaybridge.api.GatewayApplication;
 import dev.gatewaybridge.api.Header;
+import dev.gatewaybridge.api.HttpStatusException;
+import dev.gatewaybridge.api.Reasons;
 import dev.gatewaybridge.api.StartResponse;
 
 /**
  * Replaces the body of chosen error statuses from the application with a static page or a fixed template,
  * keeping the status and the headers that are not about the body (Set-Cookie, WWW-Authenticate, Retry-After
  * stay) — mod_wsgi's WSGIErrorOverride, nginx's {@code proxy_intercept_errors} with {@code error_page}.
- * Other responses stream through untouched. Pages are read once, here.
+ * Other responses stream through untouched. Pages are read once, here. An application that raises instead
+ * (a crash is 500, an {@link HttpStatusException} its status) gets the page of that status too.
  *
  * <pre>{@code
  * errorpages.404   = /srv/www/errors/404.html        (a file, or classpath:errors/404.html)
@@ -70,15 +75,58 @@ public final class ErrorPages implements GatewayApplication {
 
     @Override
     public Iterable<byte[]> call(Map<String, Object> environ, StartResponse startResponse) throws Exception {
-        var outcome = Interception.run(next, environ, startResponse, (status, headers) -> pages.containsKey(code(status)),
-                0);
+        Interception.Outcome outcome;
+        try {
+            outcome = Interception.run(next, environ, startResponse,
+                    (status, headers) -> pages.containsKey(code(status)), 0);
+        } catch (RuntimeException failure) {
+            return failed(failure, environ, startResponse);
+        }
         if (outcome instanceof Interception.Held held) {
-            Page page = pages.get(code(held.status()));
-            byte[] body = page.body() != null ? page.body() : fill(held.status());
-            startResponse.start(held.status(), headers(held.headers(), page.contentType(), body.length));
-            return List.of(body);
+            return page(held.status(), held.headers(), startResponse, null);
         }
         return ((Interception.Passed) outcome).body();
+    }
+
+    /** Status {@code status} answered with its page, the headers not about the body kept. */
+    private Iterable<byte[]> page(String status, List<Header> kept, StartResponse startResponse, Throwable excInfo) {
+        Page page = pages.get(code(status));
+        byte[] body = page.body() != null ? page.body() : fill(status);
+        startResponse.start(status, headers(kept, page.contentType(), body.length), excInfo);
+        return List.of(body);
+    }
+
+    /**
+     * The application raised instead of answering: an {@link HttpStatusException} is its status, any other
+     * failure a crash, 500 (as the servlet would answer). If that status has a page, the page answers, with
+     * PEP 3333's exc_info (the application may have started another response), and the failure goes to
+     * wsgi.errors, since it no longer reaches the servlet. A failure to read the request (an I/O cause: the
+     * client's fault or gone) and a status without a page go on to the servlet as they are.
+     */
+    private Iterable<byte[]> failed(RuntimeException failure, Map<String, Object> environ, StartResponse start) {
+        int code = failure instanceof HttpStatusException http ? http.status() : 500;
+        if (!pages.containsKey(code) || hasIoCause(failure)) {
+            throw failure;
+        }
+        if (environ.get(Environ.WSGI_ERRORS) instanceof PrintWriter errors) {
+            errors.println("ErrorPages: the application failed, answering " + code + " with its error page: "
+                    + failure);
+            if (code == 500) {
+                failure.printStackTrace(errors);
+            }
+            errors.flush();
+        }
+        String reason = Reasons.of(code);
+        return page(code + " " + (reason.isEmpty() ? "Error" : reason), List.of(), start, failure);
+    }
+
+    private static boolean hasIoCause(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof java.io.IOException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static int code(String status) {

@@ -1,6 +1,7 @@
 package dev.gatewaybridge.servlet;
 
 import dev.gatewaybridge.api.GatewayApplication;
+import dev.gatewaybridge.middleware.Validator;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
@@ -16,6 +17,9 @@ final class Chain {
     /**
      * The application (given, or made from {@link GatewayServlet#APPLICATION}) wrapped in the configured
      * middleware, the first listed outermost. Everything built is added to {@code components}, outermost first.
+     * A {@link Validator} in the list checks every layer below it, each middleware and the application, not
+     * only the next one: a middleware between them would otherwise hide what the application does wrong (a
+     * second start_response that it absorbs), so the Validator keeps its promise wherever it is listed.
      */
     static GatewayApplication build(GatewayApplication given, GatewayConfig config, ClassLoader loader,
                                     List<Object> components) {
@@ -23,8 +27,14 @@ final class Chain {
                 : newApplication(load(GatewayServlet.APPLICATION, config.application(), loader), config.params());
         components.add(app);
         List<String> middleware = config.middleware();
+        int validator = middleware.indexOf(Validator.class.getName());
         for (int i = middleware.size() - 1; i >= 0; i--) {
-            app = newMiddleware(load(GatewayServlet.MIDDLEWARE, middleware.get(i), loader), app, config.params());
+            if (validator >= 0 && i >= validator) {
+                app = new Validator(app, config.params()); // the layer below a listed Validator, checked too
+            }
+            if (i != validator) {
+                app = newMiddleware(load(GatewayServlet.MIDDLEWARE, middleware.get(i), loader), app, config.params());
+            }
             components.add(0, app);
         }
         return app;

@@ -5,6 +5,7 @@ import dev.gatewaybridge.api.GatewayApplication;
 import dev.gatewaybridge.api.Header;
 import dev.gatewaybridge.api.HeaderRules;
 import dev.gatewaybridge.api.HttpStatusException;
+import dev.gatewaybridge.api.Reasons;
 import dev.gatewaybridge.api.StartResponse;
 import dev.gatewaybridge.api.StreamBody;
 import dev.gatewaybridge.api.Write;
@@ -377,7 +378,8 @@ final class Exchange implements StartResponse {
     }
 
     private void sendErrorPage(int code, Throwable failure) {
-        String text = code + " " + Reasons.of(code) + "\n";
+        String reason = Reasons.of(code);
+        String text = code + " " + (reason.isEmpty() ? "Error" : reason) + "\n";
         if (errorDetail) {
             StringWriter trace = new StringWriter();
             failure.printStackTrace(new PrintWriter(trace));

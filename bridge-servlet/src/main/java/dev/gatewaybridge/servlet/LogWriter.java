@@ -5,7 +5,9 @@ import jakarta.servlet.ServletContext;
 import java.io.Writer;
 
 /**
- * {@code wsgi.errors}: text the application writes goes to the container's log, one log record per line.
+ * {@code wsgi.errors}: text the application writes goes to the container's log. The complete lines of one
+ * write are one log record (a bridge hands over a program's stderr lines that arrived together in one write:
+ * a record per line cost each its container header); a partial line waits for its end or a flush.
  * One instance serves the whole servlet (no allocation per request); each thread collects its own partial
  * line, so lines of concurrent requests never interleave inside a record.
  */
@@ -23,13 +25,19 @@ final class LogWriter extends Writer {
     @Override
     public void write(char[] chars, int off, int len) {
         StringBuilder line = lines.get();
+        int complete = -1; // length of the complete lines collected
         for (int i = off; i < off + len; i++) {
             char c = chars[i];
             if (c == '\n') {
-                emit(line);
+                complete = line.length();
+                line.append('\n');
             } else if (c != '\r') {
                 line.append(c);
             }
+        }
+        if (complete >= 0) {
+            context.log(prefix + line.substring(0, complete));
+            line.delete(0, complete + 1);
         }
     }
 

@@ -92,8 +92,25 @@ public final class BackendSet {
         if (addresses == null) {
             reader.required(BACKENDS);
         }
-        return new BackendSet(addresses, reader.parsed(BALANCE, Balance.ROUND_ROBIN, Balance::parse),
-                reader.integer(MAX_FAILS, 1, 0), reader.duration(FAIL_TIMEOUT, Duration.ofSeconds(10)));
+        return Policy.from(reader, Balance.ROUND_ROBIN).of(addresses);
+    }
+
+    /**
+     * How a set chooses and marks down, without its addresses: for backends known only once started (a
+     * bridge's own workers, {@code dev.gatewaybridge.managed}).
+     */
+    public record Policy(Balance balance, int maxFails, Duration failTimeout) {
+
+        /** {@link #BALANCE}, {@link #MAX_FAILS} and {@link #FAIL_TIMEOUT} under {@code reader}'s prefix. */
+        public static Policy from(ConfigReader reader, Balance defaultBalance) {
+            return new Policy(reader.parsed(BALANCE, defaultBalance, Balance::parse),
+                    reader.integer(MAX_FAILS, 1, 0), reader.duration(FAIL_TIMEOUT, Duration.ofSeconds(10)));
+        }
+
+        /** The set of {@code addresses} with this policy. */
+        public BackendSet of(List<BackendAddress> addresses) {
+            return new BackendSet(addresses, balance, maxFails, failTimeout);
+        }
     }
 
     public List<Backend> backends() {
@@ -147,6 +164,7 @@ public final class BackendSet {
         int n = backends.size();
         int start = Math.floorMod(next.getAndIncrement(), n);
         Backend best = null;
+        int bestLoad = 0;
         for (int i = 0; i < n; i++) {
             int index = (start + i) % n;
             Backend b = backends.get(index);
@@ -156,8 +174,10 @@ public final class BackendSet {
             if (balance == Balance.ROUND_ROBIN) {
                 return b;
             }
-            if (best == null || b.inFlight() < best.inFlight()) {
+            int load = b.load();
+            if (best == null || load < bestLoad) {
                 best = b;
+                bestLoad = load;
             }
         }
         return best;
@@ -176,6 +196,7 @@ public final class BackendSet {
         private final Backend backend;
         private final T value;
         private final AtomicBoolean released = new AtomicBoolean();
+        private volatile Runnable onClose;
 
         Lease(BackendSet set, Backend backend, T value) {
             this.set = set;
@@ -201,10 +222,19 @@ public final class BackendSet {
             backend.succeeded();
         }
 
+        /** Runs {@code action} when the lease is closed, once (a managed worker's request count). */
+        public void onClose(Runnable action) {
+            onClose = action;
+        }
+
         @Override
         public void close() {
             if (released.compareAndSet(false, true)) {
                 backend.released();
+                Runnable action = onClose;
+                if (action != null) {
+                    action.run();
+                }
             }
         }
     }

@@ -6,13 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Counts processes, threads and file descriptors through /proc, for leak checks. */
-final class ProcessCensus {
+public final class ProcessCensus {
 
     private ProcessCensus() {
     }
 
     /** Live (non-zombie) processes with {@code argument} in their command line, after a short settle. */
-    static long withArgument(String argument) throws InterruptedException {
+    public static long withArgument(String argument) throws InterruptedException {
         long n = 0;
         for (int i = 0; i < 50; i++) {
             n = count(argument, false);
@@ -28,7 +28,7 @@ final class ProcessCensus {
      * Waits up to 5 s for a live process with {@code argument} in its command line; how many there are. A CGI
      * program's headers can arrive before it execs the process the test looks for.
      */
-    static long awaitRunning(String argument) throws InterruptedException {
+    public static long awaitRunning(String argument) throws InterruptedException {
         long deadline = System.nanoTime() + 5_000_000_000L;
         long n;
         while ((n = count(argument, false)) == 0 && System.nanoTime() < deadline) {
@@ -38,7 +38,7 @@ final class ProcessCensus {
     }
 
     /** Processes whose command line contains {@code needle}; zombies too if {@code zombies}. */
-    static long count(String needle, boolean zombies) {
+    public static long count(String needle, boolean zombies) {
         long n = 0;
         try (var procs = Files.list(Path.of("/proc"))) {
             for (Path p : procs.filter(p -> p.getFileName().toString().matches("[0-9]+")).toList()) {
@@ -60,7 +60,7 @@ final class ProcessCensus {
     }
 
     /** Zombie children of this JVM. */
-    static long zombieChildren() {
+    public static long zombieChildren() {
         long self = ProcessHandle.current().pid();
         long n = 0;
         try (var procs = Files.list(Path.of("/proc"))) {
@@ -82,7 +82,7 @@ final class ProcessCensus {
     }
 
     /** Open file descriptors of this JVM. */
-    static int openFds() {
+    public static int openFds() {
         try (var fds = Files.list(Path.of("/proc/self/fd"))) {
             return (int) fds.count();
         } catch (IOException e) {
@@ -91,7 +91,7 @@ final class ProcessCensus {
     }
 
     /** Live threads of this JVM whose name starts with {@code prefix}. */
-    static long threads(String prefix) {
+    public static long threads(String prefix) {
         return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith(prefix)).count();
     }
 }

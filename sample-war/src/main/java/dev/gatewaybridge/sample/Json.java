@@ -1,10 +1,11 @@
 package dev.gatewaybridge.sample;
 
+import java.util.List;
 import java.util.Map;
 
 /**
- * A tiny JSON writer (RFC 8259) for flat objects: strings, numbers and booleans as themselves, anything
- * else as its class name, so an environ with streams and writers in it still prints.
+ * A tiny JSON writer (RFC 8259) for flat objects: strings, numbers, booleans and lists of them as themselves,
+ * anything else as its class name, so an environ with streams and writers in it still prints.
  */
 final class Json {
 
@@ -25,7 +26,7 @@ final class Json {
         return out.append("\n}\n").toString();
     }
 
-    /** One value: a number or boolean as itself, a string quoted, anything else its class name, quoted. */
+    /** One value: a number or boolean as itself, a string quoted, a list an array, anything else its class name. */
     static void value(StringBuilder out, Object value) {
         if (value instanceof Boolean || value instanceof Integer || value instanceof Long
                 || value instanceof Short || value instanceof Byte) {
@@ -34,9 +35,21 @@ final class Json {
             out.append(n);
         } else if (value instanceof CharSequence s) {
             string(out, s);
+        } else if (value instanceof List<?> list) {
+            array(out, list); // wsgi.version, PEP 3333's tuple (1, 0)
         } else {
             string(out, value == null ? "null" : value.getClass().getName());
         }
+    }
+
+    /** A list as a JSON array of its values. */
+    static void array(StringBuilder out, List<?> list) {
+        out.append('[');
+        for (int i = 0; i < list.size(); i++) {
+            out.append(i == 0 ? "" : ", ");
+            value(out, list.get(i));
+        }
+        out.append(']');
     }
 
     /** {@code s} as a JSON string; RFC 8259 §7: quote, backslash and control characters escaped. */

@@ -1,9 +1,11 @@
 package dev.gatewaybridge.it;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
-/** Reads the flat JSON object /sample/environ prints: string, number and boolean members only. */
+/** Reads the flat JSON object /sample/environ prints: string, number, boolean and array members only. */
 final class FlatJson {
 
     private final String text;
@@ -35,8 +37,11 @@ final class FlatJson {
         if (c == '"') {
             return string();
         }
+        if (c == '[') {
+            return array();
+        }
         int start = at;
-        while (at < text.length() && ",}".indexOf(text.charAt(at)) < 0 && !Character.isWhitespace(text.charAt(at))) {
+        while (at < text.length() && ",}]".indexOf(text.charAt(at)) < 0 && !Character.isWhitespace(text.charAt(at))) {
             at++;
         }
         String literal = text.substring(start, at);
@@ -45,6 +50,22 @@ final class FlatJson {
             case "false" -> Boolean.FALSE;
             default -> literal.contains(".") ? (Object) Double.valueOf(literal) : (Object) Long.valueOf(literal);
         };
+    }
+
+    /** An array of values (wsgi.version). */
+    private List<Object> array() {
+        expect('[');
+        List<Object> values = new ArrayList<>();
+        if (peek() == ']') {
+            at++;
+            return values;
+        }
+        do {
+            values.add(value());
+        } while (next() == ',');
+        at--;
+        expect(']');
+        return values;
     }
 
     private String string() {

@@ -57,7 +57,38 @@ abstract class SampleSuite {
         RawHttp.Response r = request("GET", "/sample/", "");
         assertEquals(200, r.status(), r.toString());
         assertTrue(r.text().contains("href=\"/sample/hello\""), r.text());
-        assertTrue(r.text().contains("href=\"/sample/echo\""), r.text());
+        assertTrue(r.text().contains("action=\"/sample/echo\""), r.text());
+    }
+
+    @Test
+    void everyLinkOfTheIndexAnswers200() throws Exception {
+        String index = request("GET", "/sample/", "").text();
+        List<String> links = new java.util.ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("href=\"([^\"]+)\"").matcher(index);
+        while (m.find()) {
+            links.add(m.group(1).replace("&amp;", "&"));
+        }
+        assertTrue(links.containsAll(List.of("/sample/README.md", "/sample/cgi-bin/printenv.pl",
+                "/sample/cgi-bin/hello.sh", "/sample/cgi-bin/form.py", "/sample/cgi-bin/redirect.sh")), links::toString);
+        for (String link : links) {
+            RawHttp.Response r = request("GET", link, "");
+            assertEquals(200, r.status(), link + ": " + r);
+        }
+        RawHttp.Response readme = request("GET", "/sample/README.md", "");
+        assertTrue(readme.header("Content-Type").startsWith("text/plain"), readme.toString());
+        assertTrue(readme.text().startsWith("# Gateway Bridge"), readme.text().substring(0, 40));
+    }
+
+    @Test
+    void theIndexFormPostsToEchoAndComesBack() throws Exception {
+        String index = request("GET", "/sample/", "").text();
+        assertTrue(index.contains("<form method=\"post\" enctype=\"text/plain\" action=\"/sample/echo\">"), index);
+        String body = "message=hello\r\n"; // what a browser sends for the form's one field, text/plain
+        RawHttp.Response r = request("POST", "/sample/echo", "Content-Type: text/plain\r\nContent-Length: "
+                + body.length() + "\r\n\r\n" + body);
+        assertEquals(200, r.status(), r.toString());
+        assertEquals(body, r.text());
+        assertTrue(r.header("Content-Type").startsWith("text/plain"), r.toString());
     }
 
     @Test
@@ -85,6 +116,7 @@ abstract class SampleSuite {
         assertEquals(Integer.toString(port()), env.get("SERVER_PORT"));
         assertEquals("127.0.0.1", env.get("REMOTE_ADDR"));
         assertEquals("http", env.get("wsgi.url_scheme"));
+        assertEquals(List.of(1L, 0L), env.get("wsgi.version"), "PEP 3333's (1, 0), not a class name");
         assertEquals(Boolean.TRUE, env.get("wsgi.multithread"));
         assertEquals(Boolean.FALSE, env.get("wsgi.run_once"));
         assertEquals("sample-war", env.get("SAMPLE_DEPLOYMENT"), "the servlet's environ init-param");

@@ -1,9 +1,12 @@
-package dev.gatewaybridge.cgi;
+package dev.gatewaybridge.api;
 
 import java.util.Map;
 
-/** The usual reason phrases (RFC 9110 §15) for a {@code Status} that came without one. */
-final class Reasons {
+/**
+ * The usual reason phrases (RFC 9110 §15): for a CGI {@code Status} that came without one, and for the error
+ * pages the servlet and the middleware write.
+ */
+public final class Reasons {
 
     private Reasons() {
     }
@@ -25,7 +28,7 @@ final class Reasons {
             Map.entry(504, "Gateway Timeout"));
 
     /** The reason phrase for {@code code}, or "" for a code without a usual one. */
-    static String of(int code) {
+    public static String of(int code) {
         return PHRASES.getOrDefault(code, "");
     }
 }

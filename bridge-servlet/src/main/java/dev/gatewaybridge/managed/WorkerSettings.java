@@ -1,0 +1,238 @@
+package dev.gatewaybridge.managed;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import dev.gatewaybridge.api.HeaderRules;
+import dev.gatewaybridge.upstream.ConfigReader;
+
+/**
+ * What a {@link WorkerPool} runs: the program's argument vector (no shell) with the {@value #SOCKET}
+ * placeholder, how many workers ({@code static} mode, PHP-FPM's {@code pm = static}), their environment
+ * (built from nothing: {@code PATH} and what is configured) and their working directory. Immutable; every
+ * check fails at start-up naming the parameter and the offending value.
+ *
+ * @param command the argument vector, the program (argv[0]) resolved to an absolute path
+ * @param workers how many workers run, each on its own socket
+ * @param env     the whole environment of a worker
+ * @param dir     the working directory of a worker
+ * @param recycle when a worker is replaced although it runs well
+ * @param mode    when workers run: all the time, or on demand
+ * @param idleTimeout in {@link Mode#ONDEMAND}, how long a worker with no request runs before it is stopped
+ */
+public record WorkerSettings(List<String> command, int workers, Map<String, String> env, Path dir, Recycle recycle,
+                             Mode mode, Duration idleTimeout) {
+
+    /** PHP-FPM's process manager modes. */
+    public enum Mode {
+        /** {@code workers} run from the start, each restarted when it ends ({@code pm = static}). */
+        STATIC,
+        /** None at the start; one started when a request finds every running one busy, up to {@code workers};
+         * one idle for {@code idleTimeout} stopped ({@code pm = ondemand}). */
+        ONDEMAND;
+
+        static Mode parse(String text) {
+            return switch (text.strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "static" -> STATIC;
+                case "ondemand" -> ONDEMAND;
+                default -> throw new IllegalArgumentException("must be static or ondemand");
+            };
+        }
+    }
+
+    /**
+     * When a healthy worker is retired gracefully (no new request, its requests finish, SIGTERM) and a fresh one
+     * takes its socket: PHP-FPM's {@code pm.max_requests}, mod_fcgid's {@code FcgidMaxRequestsPerProcess} and
+     * {@code FcgidMaxProcessLifeTime}, and a resident memory limit read from /proc. 0 (or ZERO): never.
+     *
+     * @param maxRequests requests one worker serves, counted by the bridge
+     * @param maxAge      how long one worker runs
+     * @param maxMemory   bytes of resident memory (VmRSS) of a worker and its descendants
+     */
+    public record Recycle(long maxRequests, Duration maxAge, long maxMemory) {
+        public static final Recycle NEVER = new Recycle(0, Duration.ZERO, 0);
+
+        public Recycle {
+            if (maxRequests < 0 || maxAge.isNegative() || maxMemory < 0) {
+                throw new IllegalArgumentException("negative recycling limit: " + maxRequests + ", " + maxAge
+                        + ", " + maxMemory);
+            }
+        }
+
+        /** Whether any limit is set on age or memory (which the pool's upkeep checks). */
+        boolean watched() {
+            return !maxAge.isZero() || maxMemory > 0;
+        }
+    }
+
+    // Parameter names under a bridge's prefix (e.g. fastcgi.command), for every bridge with managed workers.
+    /** The program and its arguments, whitespace separated, with {@value #SOCKET} where its socket path goes. */
+    public static final String COMMAND = "command";
+    /** How many workers run (static mode). */
+    public static final String WORKERS = "workers";
+    /** The workers' environment, one {@code NAME=value} per line, besides the default PATH. */
+    public static final String WORKER_ENV = "workerEnv";
+    /** The workers' working directory (default {@code /}, as PHP-FPM's {@code chdir}). */
+    public static final String WORKER_DIR = "workerDir";
+    /** Requests a worker serves before it is recycled (0, the default: never). */
+    public static final String MAX_REQUESTS = "workerMaxRequests";
+    /** How long a worker runs before it is recycled (0, the default: for ever). */
+    public static final String MAX_AGE = "workerMaxAge";
+    /** Resident memory past which a worker is recycled (0, the default: no limit). */
+    public static final String MAX_MEMORY = "workerMaxMemory";
+    /** {@code static} (the default) or {@code ondemand}. */
+    public static final String MODE = "workerMode";
+    /** In ondemand mode, how long an idle worker runs before it is stopped (default 10s, PHP-FPM's). */
+    public static final String IDLE_TIMEOUT = "workerIdleTimeout";
+    /** PHP-FPM's {@code pm.process_idle_timeout} default. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(10);
+
+    /** The placeholder replaced with the worker's socket path, also inside an argument ({@code unix:{socket}}). */
+    public static final String SOCKET = "{socket}";
+    /**
+     * Two workers by default: one request can be served while another worker restarts or runs a slow
+     * request, without a machine's worth of PHP processes nobody asked for (PHP-FPM's example pools start 2).
+     */
+    public static final int DEFAULT_WORKERS = 2;
+    /** PATH when the configured environment gives none (Apache's DEFAULT_PATH, as the CGI bridge's). */
+    public static final String DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
+
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    public WorkerSettings {
+        command = List.copyOf(command);
+        env = Map.copyOf(env);
+        recycle = recycle == null ? Recycle.NEVER : recycle;
+        mode = mode == null ? Mode.STATIC : mode;
+        idleTimeout = idleTimeout == null ? DEFAULT_IDLE_TIMEOUT : idleTimeout;
+        if (command.isEmpty()) {
+            throw new IllegalArgumentException("empty command");
+        }
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers must be at least 1: " + workers);
+        }
+    }
+
+    /** The program, its name as given (for messages). */
+    public String program() {
+        return command.get(0);
+    }
+
+    /** The argument vector for a worker listening on {@code socket}: every {@value #SOCKET} replaced. */
+    public List<String> argv(Path socket) {
+        return command.stream().map(a -> a.replace(SOCKET, socket.toString())).toList();
+    }
+
+    /**
+     * The settings configured under {@code reader}'s prefix, or null when {@link #COMMAND} is absent (the
+     * bridge then talks to backends it does not run).
+     */
+    public static WorkerSettings from(ConfigReader reader) {
+        String text = reader.string(COMMAND, null);
+        if (text == null) {
+            for (String key : List.of(WORKERS, WORKER_ENV, WORKER_DIR, MAX_REQUESTS, MAX_AGE, MAX_MEMORY, MODE,
+                    IDLE_TIMEOUT)) {
+                if (reader.string(key, null) != null) {
+                    throw new IllegalArgumentException(reader.name(key) + " needs " + reader.name(COMMAND));
+                }
+            }
+            return null;
+        }
+        int workers = reader.integer(WORKERS, DEFAULT_WORKERS, 1);
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PATH", DEFAULT_PATH);
+        for (Map.Entry<String, String> e : reader.pairs(WORKER_ENV)) {
+            checkVariable(reader.name(WORKER_ENV), e.getKey(), e.getValue());
+            env.put(e.getKey(), e.getValue());
+        }
+        Path dir = reader.parsed(WORKER_DIR, Path.of("/"), Path::of);
+        if (!dir.isAbsolute() || !Files.isDirectory(dir)) {
+            throw new IllegalArgumentException(reader.name(WORKER_DIR) + " must be an existing absolute directory: "
+                    + dir);
+        }
+        List<String> argv = new ArrayList<>(Arrays.asList(text.strip().split("\\s+")));
+        if (argv.stream().noneMatch(a -> a.contains(SOCKET))) {
+            throw new IllegalArgumentException(reader.name(COMMAND) + " needs a " + SOCKET
+                    + " placeholder where the worker's socket path goes (e.g. php-cgi -b {socket}): " + text);
+        }
+        argv.set(0, resolve(reader.name(COMMAND), argv.get(0), env.get("PATH")));
+        Mode mode = reader.parsed(MODE, Mode.STATIC, Mode::parse);
+        if (mode != Mode.ONDEMAND && reader.string(IDLE_TIMEOUT, null) != null) {
+            throw new IllegalArgumentException(reader.name(IDLE_TIMEOUT) + " needs " + reader.name(MODE)
+                    + "=ondemand (static workers are never stopped for idleness)");
+        }
+        Duration idle = reader.duration(IDLE_TIMEOUT, DEFAULT_IDLE_TIMEOUT);
+        return new WorkerSettings(argv, workers, env, dir, recycle(reader), mode, idle);
+    }
+
+    /** The recycling limits; each 0 or absent is "never". */
+    private static Recycle recycle(ConfigReader reader) {
+        long requests = reader.parsed(MAX_REQUESTS, 0L, v -> {
+            long n = Long.parseLong(v.strip());
+            if (n < 0) {
+                throw new IllegalArgumentException("must be 0 (never) or more");
+            }
+            return n;
+        });
+        Duration age = reader.parsed(MAX_AGE, Duration.ZERO,
+                v -> v.strip().equals("0") ? Duration.ZERO : ConfigReader.parseDuration(v));
+        long memory = reader.size(MAX_MEMORY, 0);
+        return new Recycle(requests, age, memory);
+    }
+
+    /** A variable of the workers' environment: a valid name, a value without control characters. */
+    private static void checkVariable(String param, String name, String value) {
+        if (!ENV_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException(param + " has an invalid variable name: " + HeaderRules.quote(name));
+        }
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) < 0x20 || value.charAt(i) == 0x7f) {
+                throw new IllegalArgumentException(param + ": control character in " + name + ": "
+                        + HeaderRules.quote(value));
+            }
+        }
+    }
+
+    /**
+     * The program as an absolute path: as given when it has a slash, else looked up in the workers' PATH
+     * (not the JVM's: the worker's environment is the one configured), as execvp would.
+     */
+    static String resolve(String param, String program, String path) {
+        if (program.contains("/")) {
+            Path p = Path.of(program);
+            if (!p.isAbsolute() || !Files.isRegularFile(p) || !Files.isExecutable(p)) {
+                throw new IllegalArgumentException(param + ": not an absolute path to an executable file: " + program);
+            }
+            return program;
+        }
+        for (String d : path.split(":")) {
+            Path p = d.isEmpty() ? null : Path.of(d, program);
+            if (p != null && p.isAbsolute() && Files.isRegularFile(p) && Files.isExecutable(p)) {
+                return p.toString();
+            }
+        }
+        throw new IllegalArgumentException(param + ": program " + program + " not found in the workers' PATH "
+                + path);
+    }
+
+    /** For messages: the command as configured, with its placeholder. */
+    @Override
+    public String toString() {
+        return String.join(" ", command);
+    }
+
+    /** Parses without a prefix (tests and the builder): {@code command} with the given extras. */
+    static WorkerSettings of(String command, int workers, Map<String, String> extra) {
+        Map<String, String> config = new LinkedHashMap<>(extra);
+        config.put(COMMAND, command);
+        config.put(WORKERS, Integer.toString(workers));
+        return from(new ConfigReader(config, ""));
+    }
+}

@@ -1,0 +1,513 @@
+package dev.gatewaybridge.fastcgi;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import dev.gatewaybridge.cgi.ProcessCensus;
+import dev.gatewaybridge.managed.WorkerPool;
+import dev.gatewaybridge.test.Peers;
+import dev.gatewaybridge.test.RawHttp;
+import dev.gatewaybridge.test.ServletContainer;
+import dev.gatewaybridge.test.ServletContainer.Kind;
+
+/**
+ * Workers the bridge runs itself ({@code fastcgi.command}, issue 15): real Debian php-cgi and fcgiwrap
+ * started on their own Unix sockets, supervised, and stopped with the servlet, on Jetty and Tomcat.
+ */
+class FastCgiManagedWorkersTest {
+
+    private static final Logger JUL = Logger.getLogger(WorkerPool.class.getName());
+    private static final String PAGE = """
+            <?php
+            usleep((int) ($_GET['sleep'] ?? 0) * 1000);
+            header('Content-Type: text/plain');
+            echo 'pid=', getmypid(), ' sapi=', PHP_SAPI, ' env=', getenv('GREETING') ?: '-', ' home=', getenv('HOME') ?: '-';
+            """;
+
+    @TempDir
+    Path dir;
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            lines.add(record.getMessage());
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @BeforeEach
+    void listen() {
+        JUL.addHandler(capture);
+    }
+
+    @AfterEach
+    void stopListening() {
+        JUL.removeHandler(capture);
+    }
+
+    private Map<String, String> php(int workers) throws Exception {
+        return php(workers, "GREETING=hello\nPHP_FCGI_MAX_REQUESTS=0");
+    }
+
+    private Map<String, String> php(int workers, String env) throws Exception {
+        Path phpCgi = Peers.require("php-cgi", "/usr/bin/php-cgi");
+        Path www = Files.createDirectories(dir.resolve("www"));
+        Files.writeString(www.resolve("index.php"), PAGE);
+        Map<String, String> params = new HashMap<>();
+        params.put("application", FastCgiApplication.class.getName());
+        params.put(FastCgiApplication.COMMAND, phpCgi + " -b {socket}");
+        params.put(FastCgiApplication.WORKERS, Integer.toString(workers));
+        params.put(FastCgiApplication.WORKER_ENV, env);
+        params.put(FastCgiApplication.ROOT, www.toString());
+        return params;
+    }
+
+    /** The workers this JVM runs now: its descendants whose arguments name a socket in a worker directory. */
+    private static List<ProcessHandle> workers() {
+        return ProcessHandle.current().descendants().filter(h -> h.isAlive() && h.info().arguments()
+                .map(a -> String.join(" ", a).contains("gateway-workers-")).orElse(false)).toList();
+    }
+
+    private static Path socketDirectory(ProcessHandle worker) {
+        String socket = java.util.Arrays.stream(worker.info().arguments().orElseThrow())
+                .filter(a -> a.contains("gateway-workers-")).findFirst().orElseThrow();
+        return Path.of(socket.substring(socket.indexOf('/'))).getParent();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void phpCgiWorkersServeAPageAndConcurrentRequestsUpToTheWorkerCount(Kind kind) throws Exception {
+        try (ServletContainer c = ServletContainer.start(kind, null, "", "/*", php(2))) {
+            assertEquals(2, workers().size(), "two php-cgi workers run");
+            for (int i = 0; i < 10; i++) {
+                RawHttp.Response r = RawHttp.get(c.port(), "/index.php?i=" + i);
+                assertEquals(200, r.status(), r.toString());
+                assertTrue(r.text().matches("pid=\\d+ sapi=cgi-fcgi env=hello home=-"), r.text());
+            }
+            ExecutorService clients = Executors.newFixedThreadPool(2);
+            try {
+                List<Future<RawHttp.Response>> slow = new ArrayList<>();
+                for (int i = 0; i < 2; i++) {
+                    slow.add(clients.submit(() -> RawHttp.get(c.port(), "/index.php?sleep=500")));
+                    Thread.sleep(100); // the first holds its worker: least-busy sends the second to the other
+                }
+                Set<String> pids = new java.util.HashSet<>();
+                for (Future<RawHttp.Response> f : slow) {
+                    RawHttp.Response r = f.get();
+                    assertEquals(200, r.status(), r.toString());
+                    pids.add(r.text().split(" ")[0]);
+                }
+                assertEquals(2, pids.size(), "served at the same time by both workers: " + pids);
+            } finally {
+                clients.shutdownNow();
+            }
+        }
+        assertTrue(workers().isEmpty(), "no worker left");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aWorkerKilledWithSigkillIsRestartedAndTheNextRequestsSucceed(Kind kind) throws Exception {
+        try (ServletContainer c = ServletContainer.start(kind, null, "", "/*", php(1))) {
+            assertEquals(200, RawHttp.get(c.port(), "/index.php").status()); // a kept-alive connection to it
+            ProcessHandle worker = workers().get(0);
+            worker.destroyForcibly(); // SIGKILL
+            worker.onExit().get();
+            for (int i = 0; i < 5; i++) {
+                RawHttp.Response r = RawHttp.get(c.port(), "/index.php?i=" + i);
+                assertEquals(200, r.status(), r.toString() + "\n" + lines);
+                assertFalse(r.text().startsWith("pid=" + worker.pid() + " "), r.text());
+            }
+            assertEquals(1, workers().size());
+            assertEquals(1, lines.stream().filter(l -> l.contains("(pid " + worker.pid() + ") exited with status 137"))
+                    .count(), lines.toString());
+        }
+    }
+
+    /**
+     * php-cgi ends itself (status 0) after PHP_FCGI_MAX_REQUESTS (its default is 500): the request that finds
+     * its connection closed is sent again, and waits for the restarted worker's socket instead of failing.
+     */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void phpCgiEndingItselfAfterMaxRequestsIsRestartedWithoutAFailedRequest(Kind kind) throws Exception {
+        try (ServletContainer c = ServletContainer.start(kind, null, "", "/*", php(1, "PHP_FCGI_MAX_REQUESTS=3"))) {
+            Set<String> pids = new java.util.HashSet<>();
+            for (int i = 0; i < 10; i++) {
+                RawHttp.Response r = RawHttp.get(c.port(), "/index.php?i=" + i);
+                assertEquals(200, r.status(), r + "\n" + lines + "\n" + c.log());
+                pids.add(r.text().split(" ")[0]);
+            }
+            assertTrue(pids.size() >= 4, "a new worker every 3 requests: " + pids);
+            assertTrue(lines.stream().anyMatch(l -> l.contains("exited with status 0")), lines.toString());
+            assertTrue(lines.stream().noneMatch(l -> l.contains("marked down")), lines.toString());
+        }
+    }
+
+    /** Requests from {@code threads} clients at once, {@code each} per client; every response. */
+    private static List<RawHttp.Response> concurrently(int port, int threads, int each) throws Exception {
+        ExecutorService clients = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<RawHttp.Response>> all = new ArrayList<>();
+            for (int i = 0; i < threads * each; i++) {
+                int n = i;
+                all.add(clients.submit(() -> RawHttp.get(port, "/index.php?c=" + n)));
+            }
+            List<RawHttp.Response> out = new ArrayList<>();
+            for (Future<RawHttp.Response> f : all) {
+                out.add(f.get());
+            }
+            return out;
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    private static String pid(RawHttp.Response r) {
+        return r.text().split(" ")[0];
+    }
+
+    /** The leak assertions after a container stopped: no worker, zombie, managed thread or socket directory. */
+    private static void assertNothingLeft(Path sockets) {
+        assertTrue(workers().isEmpty(), "no worker left");
+        assertEquals(0, ProcessCensus.zombieChildren(), "reaped");
+        assertEquals(0, ProcessCensus.threads("managed-worker"), "supervisor and output threads ended");
+        assertFalse(Files.exists(sockets), "socket directory removed: " + sockets);
+    }
+
+    /**
+     * fastcgi.workerMaxRequests: the bridge counts each worker's requests; the one due takes no new request,
+     * finishes its own, then is replaced on its socket. Not one request fails, sequential or concurrent.
+     */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void workersRecycledAfterMaxRequestsAreReplacedWithoutAFailedRequest(Kind kind) throws Exception {
+        Map<String, String> params = php(2);
+        params.put(FastCgiApplication.WORKER_MAX_REQUESTS, "3");
+        int fdsBefore = ProcessCensus.openFds();
+        Path sockets;
+        try (ServletContainer c = ServletContainer.start(kind, null, "", "/*", params)) {
+            sockets = socketDirectory(workers().get(0));
+            Map<String, Integer> served = new HashMap<>();
+            for (int i = 0; i < 30; i++) {
+                RawHttp.Response r = RawHttp.get(c.port(), "/index.php?i=" + i);
+                assertEquals(200, r.status(), r + "\n" + lines + "\n" + c.log());
+                served.merge(pid(r), 1, Integer::sum);
+            }
+            assertTrue(served.size() >= 10, "a fresh worker every 3 requests: " + served);
+            for (RawHttp.Response r : concurrently(c.port(), 4, 6)) {
+                assertEquals(200, r.status(), r + "\n" + lines + "\n" + c.log());
+                served.merge(pid(r), 1, Integer::sum);
+            }
+            assertTrue(served.size() >= 18, "54 requests, 3 per worker: " + served);
+            assertTrue(served.values().stream().allMatch(n -> n <= 3), "no worker served more than 3: " + served);
+            long recycled = lines.stream().filter(l -> l.matches("FastCGI worker [12]/2 \\(pid \\d+\\) recycled after 3 "
+                    + "requests \\(workerMaxRequests 3\\): SIGTERM, a fresh worker takes its socket")).count();
+            assertTrue(recycled >= 16, recycled + " recycle lines\n" + lines);
+            assertTrue(lines.stream().noneMatch(l -> l.contains("marked down") || l.contains("killed")), lines.toString());
+            assertTrue(workers().size() <= 2, "one process per slot, never an old one beside its successor");
+        }
+        assertNothingLeft(sockets);
+        int fdsAfter = ProcessCensus.openFds(); // 18 workers or more came and went, each with a pipe and a connection
+        assertTrue(fdsAfter < fdsBefore + 4, "fds before " + fdsBefore + ", after " + fdsAfter);
+    }
+
+    /**
+     * fastcgi.workerMaxMemory below php-cgi's own resident size: every worker is recycled at each upkeep, with
+     * one line naming its pid, its RSS and the limit, and the requests meanwhile all succeed.
+     */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void workersPastTheMemoryLimitAreRecycledWithoutAFailedRequest(Kind kind) throws Exception {
+        Map<String, String> params = php(2);
+        params.put(FastCgiApplication.WORKER_MAX_MEMORY, "1m");
+        Path sockets;
+        try (ServletContainer c = ServletContainer.start(kind, null, "", "/*", params)) {
+            List<ProcessHandle> first = workers();
+            sockets = socketDirectory(first.get(0));
+            Set<String> pids = new java.util.HashSet<>();
+            long until = System.nanoTime() + 2_500_000_000L; // two upkeeps and a half
+            while (System.nanoTime() < until) {
+                for (RawHttp.Response r : concurrently(c.port(), 2, 5)) {
+                    assertEquals(200, r.status(), r + "\n" + lines + "\n" + c.log());
+                    pids.add(pid(r));
+                }
+            }
+            assertTrue(pids.size() >= 4, "recycled at each upkeep: " + pids);
+            long pid = first.get(0).pid();
+            assertTrue(lines.stream().anyMatch(l -> l.matches("FastCGI worker [12]/2 \\(pid " + pid + "\\) recycled at "
+                    + "resident memory [0-9.]+ MiB \\(VmRSS of pid " + pid + " and its descendants\\), past "
+                    + "workerMaxMemory 1.0 MiB: SIGTERM, a fresh worker takes its socket")), lines.toString());
+            assertTrue(lines.stream().noneMatch(l -> l.contains("marked down")), lines.toString());
+        }
+        assertNothingLeft(sockets);
+    }
+
+    /** Waits (5 s at most) until {@code count} workers run; whether they did. */
+    private static boolean awaitWorkers(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (workers().size() != count && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        return workers().size() == count;
+    }
+
+    /**
+     * fastcgi.workerMode=ondemand: no worker before the first request, one for sequential requests, a second
+     * only when the first is busy, none after the idle timeout, and the next request starts one again.
+     */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void ondemandWorkersStartWithRequestsAndStopAfterTheIdleTimeout(Kind kind) throws Exception {
+        Map<String, String> params = php(2);
+        params.put(FastCgiApplication.WORKER_MODE, "ondemand");
+        params.put(FastCgiApplication.WORKER_IDLE_TIMEOUT, "600ms");
+        Path sockets;
+        try (ServletContainer c = ServletContainer.start(kind, null, "", "/*", params)) {
+            assertTrue(workers().isEmpty(), "no worker before the first request");
+            Set<String> pids = new java.util.HashSet<>();
+            for (int i = 0; i < 5; i++) {
+                long t0 = System.nanoTime();
+                RawHttp.Response r = RawHttp.get(c.port(), "/index.php?i=" + i);
+                assertEquals(200, r.status(), r + "\n" + lines + "\n" + c.log());
+                if (i == 0) { // a figure, not an assertion: the cold start of one php-cgi
+                    System.out.printf("FastCgiManagedWorkersTest (%s): first request on a cold ondemand mapping %d ms%n",
+                            kind, (System.nanoTime() - t0) / 1_000_000);
+                }
+                pids.add(pid(r));
+            }
+            assertEquals(1, pids.size(), "sequential requests need one worker: " + pids);
+            assertEquals(1, workers().size());
+            sockets = socketDirectory(workers().get(0));
+            ExecutorService clients = Executors.newFixedThreadPool(2);
+            try {
+                List<Future<RawHttp.Response>> slow = new ArrayList<>();
+                for (int i = 0; i < 2; i++) {
+                    slow.add(clients.submit(() -> RawHttp.get(c.port(), "/index.php?sleep=400")));
+                    Thread.sleep(100);
+                }
+                Set<String> both = new java.util.HashSet<>();
+                for (Future<RawHttp.Response> f : slow) {
+                    RawHttp.Response r = f.get();
+                    assertEquals(200, r.status(), r + "\n" + lines);
+                    both.add(pid(r));
+                }
+                assertEquals(2, both.size(), "a second worker started while the first was busy: " + both);
+            } finally {
+                clients.shutdownNow();
+            }
+            assertTrue(awaitWorkers(0), "stopped after the idle timeout: " + workers() + "\n" + lines);
+            assertEquals(2, lines.stream().filter(l -> l.matches("FastCGI worker [12]/2 \\(pid \\d+\\) stopped after "
+                    + "600 ms without a request \\(workerIdleTimeout\\)")).count(), lines.toString());
+            RawHttp.Response again = RawHttp.get(c.port(), "/index.php");
+            assertEquals(200, again.status(), again + "\n" + lines);
+            assertEquals(1, workers().size());
+            assertEquals(3, lines.stream().filter(l -> l.contains(" started on demand, pid ")).count(), lines.toString());
+            assertTrue(lines.stream().noneMatch(l -> l.contains("marked down")), lines.toString());
+        }
+        assertNothingLeft(sockets);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aProgramThatExitsAtOnceIsMarkedDownWithOneLogLineNotAForkLoop(Kind kind) throws Exception {
+        Map<String, String> params = Map.of("application", FastCgiApplication.class.getName(),
+                FastCgiApplication.COMMAND, "/bin/false {socket}", FastCgiApplication.WORKERS, "1",
+                FastCgiApplication.ROOT, dir.toString());
+        try (ServletContainer c = ServletContainer.start(kind, null, "", "/*", params)) {
+            // The start waited for it: started and backed off until marked down.
+            List<String> down = lines.stream().filter(l -> l.contains("marked down")).toList();
+            assertEquals(1, down.size(), lines.toString());
+            assertTrue(down.get(0).contains("/bin/false") && down.get(0).contains("exited with status 1"), down.get(0));
+            long starts = lines.stream().filter(l -> l.contains(" started, pid ")).count();
+            assertEquals(5, starts, lines.toString());
+            RawHttp.Response r = RawHttp.get(c.port(), "/index.php");
+            assertEquals(502, r.status(), r.toString());
+            assertTrue(c.logged("FastCGI worker 1/1 (/bin/false) is marked down"), c.log().toString());
+            Thread.sleep(300);
+            assertEquals(starts, lines.stream().filter(l -> l.contains(" started, pid ")).count(), "not started again");
+            assertEquals(1, lines.stream().filter(l -> l.contains("marked down")).count(), lines.toString());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void afterTheContainerStopsNoWorkerSocketDirectoryThreadOrFdIsLeft(Kind kind) throws Exception {
+        Map<String, String> params = php(4);
+        int fdsBefore = ProcessCensus.openFds();
+        List<ProcessHandle> running;
+        Path sockets;
+        try (ServletContainer c = ServletContainer.start(kind, null, "", "/*", params)) {
+            for (int i = 0; i < 20; i++) {
+                assertEquals(200, RawHttp.get(c.port(), "/index.php").status());
+            }
+            running = workers();
+            assertEquals(4, running.size());
+            sockets = socketDirectory(running.get(0));
+            assertTrue(Files.isDirectory(sockets));
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(sockets)));
+            assertEquals(4, ProcessCensus.threads("managed-worker-output"));
+        }
+        for (ProcessHandle p : running) {
+            assertFalse(p.isAlive(), "worker " + p.pid() + " stopped");
+        }
+        assertTrue(workers().isEmpty());
+        assertEquals(0, ProcessCensus.zombieChildren(), "reaped");
+        assertFalse(Files.exists(sockets), "socket directory removed: " + sockets);
+        assertEquals(0, ProcessCensus.threads("managed-worker"), "supervisor and output threads ended");
+        // A container's own fds (a jar, a selector) may come and go: fewer than the 8 a pipe and a connection
+        // per worker would leave.
+        int fdsAfter = ProcessCensus.openFds();
+        System.out.printf("FastCgiManagedWorkersTest (%s): fds before %d, after %d%n", kind, fdsBefore, fdsAfter);
+        assertTrue(fdsAfter < fdsBefore + 4, "fds before " + fdsBefore + ", after " + fdsAfter);
+        assertTrue(lines.stream().anyMatch(l -> l.contains("workers of") && l.contains("stopped")), lines.toString());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void fcgiwrapWorkersRunACgiShellScript(Kind kind) throws Exception {
+        Path fcgiwrap = Peers.require("fcgiwrap", "/usr/sbin/fcgiwrap");
+        Path cgi = Files.createDirectories(dir.resolve("cgi"));
+        Path script = cgi.resolve("hello.sh");
+        Files.writeString(script, """
+                #!/bin/sh
+                printf 'Content-Type: text/plain\\r\\n\\r\\n'
+                printf 'hello from %s info=%s path=%s' "$SCRIPT_NAME" "$PATH_INFO" "$PATH"
+                """);
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Map<String, String> params = Map.of("application", FastCgiApplication.class.getName(),
+                FastCgiApplication.COMMAND, fcgiwrap + " -s unix:{socket}", FastCgiApplication.WORKERS, "2",
+                FastCgiApplication.ROOT, cgi.toString(), FastCgiApplication.SCRIPT_PATTERN, "^(.+\\.sh)(/.*)?$");
+        try (ServletContainer c = ServletContainer.start(kind, null, "", "/*", params)) {
+            for (int i = 0; i < 5; i++) {
+                RawHttp.Response r = RawHttp.get(c.port(), "/hello.sh/x");
+                assertEquals(200, r.status(), r.toString());
+                assertEquals("hello from /hello.sh info=/x path=/usr/local/bin:/usr/bin:/bin", r.text());
+            }
+        }
+        assertTrue(workers().isEmpty(), "no fcgiwrap left");
+    }
+
+    /** The README's web.xml example for php-cgi, its init-params as printed, the root replaced. */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void theReadmeExampleServesPhpAsItSays(Kind kind) throws Exception {
+        Peers.require("php-cgi", "/usr/bin/php-cgi");
+        String readme = Files.readString(Path.of("..", "README.md"));
+        int section = readme.indexOf("<!-- section: managed-workers -->");
+        assertTrue(section >= 0, "README has a Managed workers section");
+        java.util.regex.Matcher xml = java.util.regex.Pattern.compile("```xml\n(.*?)```", java.util.regex.Pattern.DOTALL)
+                .matcher(readme);
+        assertTrue(xml.find(section), "with an xml block");
+        Map<String, String> params = new HashMap<>();
+        java.util.regex.Matcher param = java.util.regex.Pattern.compile(
+                "<param-name>(.*?)</param-name>\\s*<param-value>(.*?)</param-value>", java.util.regex.Pattern.DOTALL)
+                .matcher(xml.group(1));
+        while (param.find()) {
+            params.put(param.group(1), param.group(2).strip());
+        }
+        assertEquals("/usr/bin/php-cgi -b {socket}", params.get(FastCgiApplication.COMMAND));
+        Path www = Files.createDirectories(dir.resolve("html"));
+        Files.writeString(www.resolve("index.php"), "<?php echo getenv('APP_ENV'), ' ', ($_SERVER['PATH_INFO'] ?? '') ?: '-';");
+        params.put(FastCgiApplication.ROOT, www.toString());
+        try (ServletContainer c = ServletContainer.start(kind, null, "", "/*", params)) {
+            assertEquals(4, workers().size());
+            assertEquals("prod -", RawHttp.get(c.port(), "/").text());
+            assertEquals("prod /a/b", RawHttp.get(c.port(), "/index.php/a/b").text());
+        }
+        assertTrue(workers().isEmpty());
+    }
+
+    @Test
+    void backendsAndCommandTogetherOrNeitherFailNamingBoth() {
+        IllegalArgumentException both = assertThrows(IllegalArgumentException.class, () -> FastCgiSettings.from(
+                Map.of(FastCgiApplication.BACKENDS, "unix:/x.sock", FastCgiApplication.COMMAND, "/bin/false {socket}")));
+        assertTrue(both.getMessage().contains("fastcgi.backends and fastcgi.command exclude each other"),
+                both.getMessage());
+        IllegalArgumentException neither = assertThrows(IllegalArgumentException.class,
+                () -> FastCgiSettings.from(Map.of(FastCgiApplication.ROOT, "/srv")));
+        assertTrue(neither.getMessage().contains("missing parameter fastcgi.backends")
+                && neither.getMessage().contains("fastcgi.command"), neither.getMessage());
+    }
+
+    @Test
+    void workerParametersAreCheckedAtStartUpNamingTheValue() {
+        Map<String, String> bad = Map.of(
+                "/bin/false", "needs a {socket} placeholder",
+                "no-such-program-here -b {socket}", "program no-such-program-here not found in the workers' PATH",
+                "bin/false {socket}", "not an absolute path to an executable file: bin/false");
+        bad.forEach((command, message) -> {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> FastCgiSettings.from(Map.of(FastCgiApplication.COMMAND, command)));
+            assertTrue(e.getMessage().contains("fastcgi.command") && e.getMessage().contains(message), e.getMessage());
+        });
+        IllegalArgumentException env = assertThrows(IllegalArgumentException.class, () -> FastCgiSettings.from(
+                Map.of(FastCgiApplication.COMMAND, "/bin/false {socket}", FastCgiApplication.WORKER_ENV, "9X=1")));
+        assertTrue(env.getMessage().contains("fastcgi.workerEnv has an invalid variable name: \"9X\""), env.getMessage());
+        IllegalArgumentException workers = assertThrows(IllegalArgumentException.class, () -> FastCgiSettings.from(
+                Map.of(FastCgiApplication.BACKENDS, "unix:/x.sock", FastCgiApplication.WORKERS, "3")));
+        assertTrue(workers.getMessage().contains("fastcgi.workers needs fastcgi.command"), workers.getMessage());
+        Map<String, String> badRecycle = Map.of(
+                FastCgiApplication.WORKER_MAX_REQUESTS, "-1",
+                FastCgiApplication.WORKER_MAX_AGE, "soon",
+                FastCgiApplication.WORKER_MAX_MEMORY, "lots");
+        badRecycle.forEach((param, value) -> {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FastCgiSettings.from(
+                    Map.of(FastCgiApplication.COMMAND, "/bin/false {socket}", param, value)));
+            assertTrue(e.getMessage().contains("bad value for " + param + ": \"" + value + "\""), e.getMessage());
+        });
+        IllegalArgumentException mode = assertThrows(IllegalArgumentException.class, () -> FastCgiSettings.from(
+                Map.of(FastCgiApplication.COMMAND, "/bin/false {socket}", FastCgiApplication.WORKER_MODE, "dynamic")));
+        assertTrue(mode.getMessage().contains("bad value for fastcgi.workerMode: \"dynamic\" (must be static or "
+                + "ondemand)"), mode.getMessage());
+        IllegalArgumentException idle = assertThrows(IllegalArgumentException.class, () -> FastCgiSettings.from(
+                Map.of(FastCgiApplication.COMMAND, "/bin/false {socket}", FastCgiApplication.WORKER_IDLE_TIMEOUT, "5s")));
+        assertTrue(idle.getMessage().contains("fastcgi.workerIdleTimeout needs fastcgi.workerMode=ondemand"),
+                idle.getMessage());
+        IllegalArgumentException idleValue = assertThrows(IllegalArgumentException.class, () -> FastCgiSettings.from(
+                Map.of(FastCgiApplication.COMMAND, "/bin/false {socket}", FastCgiApplication.WORKER_MODE, "ondemand",
+                        FastCgiApplication.WORKER_IDLE_TIMEOUT, "a while")));
+        assertTrue(idleValue.getMessage().contains("bad value for fastcgi.workerIdleTimeout: \"a while\""),
+                idleValue.getMessage());
+        IllegalArgumentException orphan = assertThrows(IllegalArgumentException.class, () -> FastCgiSettings.from(
+                Map.of(FastCgiApplication.BACKENDS, "unix:/x.sock", FastCgiApplication.WORKER_MAX_AGE, "1h")));
+        assertTrue(orphan.getMessage().contains("fastcgi.workerMaxAge needs fastcgi.command"), orphan.getMessage());
+        assertEquals(new dev.gatewaybridge.managed.WorkerSettings.Recycle(500, java.time.Duration.ofHours(1), 256L << 20),
+                FastCgiSettings.from(Map.of(FastCgiApplication.COMMAND, "/bin/false {socket}",
+                        FastCgiApplication.WORKER_MAX_REQUESTS, "500", FastCgiApplication.WORKER_MAX_AGE, "1h",
+                        FastCgiApplication.WORKER_MAX_MEMORY, "256m")).workers().recycle());
+        IllegalArgumentException dirs = assertThrows(IllegalArgumentException.class, () -> FastCgiSettings.from(
+                Map.of(FastCgiApplication.COMMAND, "/bin/false {socket}", FastCgiApplication.WORKER_DIR, "/no/such/dir")));
+        assertTrue(dirs.getMessage().contains("fastcgi.workerDir") && dirs.getMessage().contains("/no/such/dir"),
+                dirs.getMessage());
+    }
+}
