@@ -13,6 +13,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import dev.gatewaybridge.api.GatewayApplication;
 import dev.gatewaybridge.api.Header;
 import dev.gatewaybridge.api.HttpStatusException;
+import dev.gatewaybridge.middleware.DenyPaths;
 import dev.gatewaybridge.middleware.ErrorPages;
 import dev.gatewaybridge.middleware.Validator;
 import dev.gatewaybridge.test.RawHttp;
@@ -51,6 +52,22 @@ class MiddlewareOrderTest {
             RawHttp.get(c.port(), "/");
             assertEquals(1, c.log().stream().filter(l -> l.contains("[start_response.twice]")).count(),
                     c.log()::toString);
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"JETTY", "TOMCAT"})
+    void aValidatorListedBeforePassThroughMiddlewareReportsTheApplicationsMistakeOnceNamingTheLayer(Kind kind) {
+        String list = Validator.class.getName() + " " + DenyPaths.class.getName() + " " + DenyPaths.class.getName();
+        try (ServletContainer c = ServletContainer.start(kind, (env, start) -> {
+            start.start("200 OK", TEXT);
+            start.start("201 Created", TEXT);
+            return List.of("twice".getBytes(StandardCharsets.US_ASCII));
+        }, "", "/*", Map.of("middleware", list, "validator.mode", "report", "deny.paths", "/private"))) {
+            RawHttp.get(c.port(), "/");
+            List<String> said = c.log().stream().filter(l -> l.contains("[start_response.twice]")).toList();
+            assertEquals(1, said.size(), c.log()::toString);
+            assertTrue(said.get(0).contains("MiddlewareOrderTest"), said.get(0));
         }
     }
 
