@@ -75,6 +75,10 @@ class CgiSpawnerLogTest {
             String line = said.get(0);
             assertTrue(line.startsWith("INFO CGI " + root + ": programs start through " + how), line);
             assertTrue(line.endsWith("cgi.spawner=" + mode), line);
+            if (!mode.equals("jdk")) {
+                assertTrue(line.contains("gateway-spawn at " + NativeSpawner.extracted() + ","), line);
+                assertTrue(Files.isExecutable(NativeSpawner.extracted()), line);
+            }
             assertEquals("hi\n", RawHttp.get(c.port(), "/cgi-bin/hi.sh").text());
         }
     }
