@@ -55,6 +55,7 @@ class MiddlewareOrderTest {
         }
     }
 
+    @Tag("app-violation")
     @ParameterizedTest
     @CsvSource({"JETTY", "TOMCAT"})
     void aValidatorListedBeforePassThroughMiddlewareReportsTheApplicationsMistakeOnceNamingTheLayer(Kind kind) {
@@ -80,6 +81,23 @@ class MiddlewareOrderTest {
             RawHttp.Response r = RawHttp.get(c.port(), "/");
             assertEquals(500, r.status(), r::toString);
             assertTrue(r.header("Content-Type").startsWith("text/html"), r::toString);
+            assertTrue(r.text().contains("<h1>500 Internal Server Error</h1>"), r.text());
+            assertFalse(r.text().contains("secret"), r.text());
+            assertTrue(c.logged("secret detail"), c.log()::toString);
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"JETTY,checked", "TOMCAT,checked", "JETTY,error", "TOMCAT,error"})
+    void errorPagesAnswerACheckedExceptionOrAnErrorAsACrash(Kind kind, String thrown) {
+        try (ServletContainer c = serve(kind, ErrorPages.class.getName(), (env, start) -> {
+            if (thrown.equals("checked")) {
+                throw new Exception("secret detail"); // a SQLException, a parser's checked exception...
+            }
+            throw new AssertionError("secret detail");
+        })) {
+            RawHttp.Response r = RawHttp.get(c.port(), "/");
+            assertEquals(500, r.status(), r::toString);
             assertTrue(r.text().contains("<h1>500 Internal Server Error</h1>"), r.text());
             assertFalse(r.text().contains("secret"), r.text());
             assertTrue(c.logged("secret detail"), c.log()::toString);
