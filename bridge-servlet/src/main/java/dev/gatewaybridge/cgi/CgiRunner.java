@@ -26,6 +26,7 @@ import dev.gatewaybridge.api.HttpStatusException;
 import dev.gatewaybridge.api.Reasons;
 import dev.gatewaybridge.api.StartResponse;
 import dev.gatewaybridge.api.Write;
+import dev.gatewaybridge.upstream.BlockInputStream;
 
 /**
  * Runs a {@link GatewayApplication} as a CGI program (RFC 3875), as Python's
@@ -213,19 +214,13 @@ public final class CgiRunner {
     }
 
     /** stdin up to CONTENT_LENGTH: PEP 3333 lets an application read to end of stream. */
-    private static final class BoundedInput extends InputStream {
+    private static final class BoundedInput extends BlockInputStream {
         private final InputStream in;
         private long left;
 
         BoundedInput(InputStream in, long limit) {
             this.in = in;
             this.left = limit;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override

@@ -14,14 +14,24 @@ import dev.gatewaybridge.api.HeaderRules;
  */
 public final class DroppedHeaders {
 
-    private static final System.Logger LOG = System.getLogger(CgiResponse.class.getName());
     /** More names than the hop-by-hop set holds cannot come: the set bounds this one. */
     private final Set<String> logged = ConcurrentHashMap.newKeySet();
+    private final System.Logger log;
+
+    /** Logs under {@code dev.gatewaybridge.cgi.CgiResponse}, the CGI bridge's logger for response headers. */
+    public DroppedHeaders() {
+        this(System.getLogger(CgiResponse.class.getName()));
+    }
+
+    /** Logs to {@code log}: each bridge its own, so its DEBUG level turns these lines on for it alone. */
+    public DroppedHeaders(System.Logger log) {
+        this.log = log;
+    }
 
     /** Notes that {@code header} was dropped; logs it if its name was not logged before by this instance. */
     void dropped(Header header) {
         if (logged.add(header.name().toLowerCase(Locale.ROOT))) {
-            LOG.log(System.Logger.Level.DEBUG, () -> "dropped hop-by-hop header from the backend (logged once"
+            log.log(System.Logger.Level.DEBUG, () -> "dropped hop-by-hop header from the backend (logged once"
                     + " per name): " + header.name() + ": " + HeaderRules.quote(header.value()));
         }
     }

@@ -23,6 +23,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
+import dev.gatewaybridge.upstream.BlockInputStream;
+
 /**
  * Starts programs through {@code gateway-spawn} (src/main/c/gateway-spawn.c, which documents the protocol),
  * a small native daemon forking on our behalf as Apache's mod_cgid does: the JVM connects to its Unix
@@ -502,17 +504,11 @@ final class NativeSpawner implements Spawner {
      * The connection as the program's stdout. Not Channels.newInputStream: its reads and writes lock the
      * same object, so a read waiting for output would block the body being written to the same socket.
      */
-    private static final class ChannelInput extends InputStream {
+    private static final class ChannelInput extends BlockInputStream {
         private final SocketChannel channel;
 
         ChannelInput(SocketChannel channel) {
             this.channel = channel;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
         /**

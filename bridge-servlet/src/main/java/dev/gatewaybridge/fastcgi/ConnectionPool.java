@@ -478,6 +478,22 @@ final class ConnectionPool implements FastCgiConnection.Owner, AutoCloseable {
         expired.forEach(FastCgiConnection::timeOut); // outside the lock: a close waits for a blocked read to end
     }
 
+    /** Closes every connection that has no request on it now (its backend, a managed worker, is about to end). */
+    void closeIdle() {
+        List<FastCgiConnection> idle = new ArrayList<>();
+        lock.lock();
+        try {
+            for (FastCgiConnection c : connections) {
+                if (c.active == 0) {
+                    idle.add(c);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        idle.forEach(FastCgiConnection::close);
+    }
+
     @Override
     public void close() {
         List<FastCgiConnection> all;

@@ -65,6 +65,16 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
     public static final String WORKER_ENV = FastCgiSettings.PREFIX + WorkerSettings.WORKER_ENV;
     /** The workers' working directory (default /). */
     public static final String WORKER_DIR = FastCgiSettings.PREFIX + WorkerSettings.WORKER_DIR;
+    /** Requests one worker serves before it is recycled gracefully (default 0: never). */
+    public static final String WORKER_MAX_REQUESTS = FastCgiSettings.PREFIX + WorkerSettings.MAX_REQUESTS;
+    /** How long one worker runs before it is recycled gracefully, e.g. {@code 1h} (default 0: for ever). */
+    public static final String WORKER_MAX_AGE = FastCgiSettings.PREFIX + WorkerSettings.MAX_AGE;
+    /** Resident memory (VmRSS) past which a worker is recycled gracefully, e.g. {@code 256m} (default 0: none). */
+    public static final String WORKER_MAX_MEMORY = FastCgiSettings.PREFIX + WorkerSettings.MAX_MEMORY;
+    /** {@code static} (default: all workers run) or {@code ondemand} (started by requests, stopped when idle). */
+    public static final String WORKER_MODE = FastCgiSettings.PREFIX + WorkerSettings.MODE;
+    /** In ondemand mode, how long an idle worker runs before it is stopped (default 10s). */
+    public static final String WORKER_IDLE_TIMEOUT = FastCgiSettings.PREFIX + WorkerSettings.IDLE_TIMEOUT;
     /** {@code round-robin} (default) or {@code least-busy}. */
     public static final String BALANCE = FastCgiSettings.PREFIX + BackendSet.BALANCE;
     /** Failed connects within failTimeout that mark a backend down (default 1; 0 never; one backend never). */
@@ -122,7 +132,7 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
 
     private final FastCgiSettings settings;
     /** Hop-by-hop headers the backends sent, each name logged once. */
-    private final DroppedHeaders dropped = new DroppedHeaders();
+    private final DroppedHeaders dropped = new DroppedHeaders(LOG);
     private final Map<Backend, ConnectionPool> pools = new LinkedHashMap<>();
     private final ScheduledExecutorService upkeep;
     private final int role;
@@ -143,6 +153,18 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
             pools.put(b, new ConnectionPool(b, settings));
         }
         pools.values().forEach(ConnectionPool::learnAtStart); // FCGI_GET_VALUES now, not in the first request
+        if (workers != null) { // a worker being recycled or stopped: its idle connections go before its SIGTERM
+            workers.onRecycle(socket -> pools.forEach((b, pool) -> {
+                if (b.address() instanceof BackendAddress.Unix u && u.path().equals(socket)) {
+                    pool.closeIdle();
+                }
+            }));
+            for (Backend b : pools.keySet()) { // least-busy starts an ondemand worker only when the others are busy
+                if (b.address() instanceof BackendAddress.Unix u) {
+                    b.coldWhen(() -> workers.isCold(u.path()));
+                }
+            }
+        }
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "fastcgi-upkeep " + this.settings.backends().backends());
             t.setDaemon(true);
@@ -290,6 +312,9 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
                 ? new ConnectionPool.Outgoing(role, settings.keepConn(), p, body.bytes, errors) : null;
         BackendSet.Lease<FastCgiConnection> lease = settings.backends()
                 .acquire(b -> acquire(b, !body.replayable(), outgoing));
+        if (workers != null && lease.backend().address() instanceof BackendAddress.Unix unix) {
+            lease.onClose(() -> workers.leave(unix.path())); // paired with the enter in acquire
+        }
         FastCgiConnection connection = lease.value();
         boolean reused = connection.reused;
         long written = outgoing != null && outgoing.writtenBefore >= 0 ? outgoing.writtenBefore : connection.written();
@@ -329,15 +354,26 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
     private FastCgiConnection acquire(Backend backend, boolean mustLook, ConnectionPool.Outgoing outgoing)
             throws IOException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.connectMillis());
-        while (true) {
-            try {
-                return pools.get(backend).acquire(settings.connectMillis(), mustLook, outgoing);
-            } catch (java.net.SocketException e) { // refused, or no socket file: not a timeout
-                if (workers == null || !(backend.address() instanceof BackendAddress.Unix unix)
-                        || !workers.awaitReady(unix.path(), deadline)) {
-                    throw e;
+        java.nio.file.Path worker = workers != null && backend.address() instanceof BackendAddress.Unix unix
+                ? unix.path() : null;
+        if (worker != null) {
+            workers.enter(worker, deadline); // counts the request; waits while that worker is being recycled
+        }
+        try {
+            while (true) {
+                try {
+                    return pools.get(backend).acquire(settings.connectMillis(), mustLook, outgoing);
+                } catch (java.net.SocketException e) { // refused, or no socket file: not a timeout
+                    if (worker == null || !workers.awaitReady(worker, deadline)) {
+                        throw e;
+                    }
                 }
             }
+        } catch (IOException | RuntimeException | Error e) {
+            if (worker != null) {
+                workers.leave(worker);
+            }
+            throw e;
         }
     }
 
@@ -562,6 +598,18 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
 
         public Builder workerDir(String dir) {
             return set(WORKER_DIR, dir);
+        }
+
+        public Builder workerMaxRequests(long requests) {
+            return set(WORKER_MAX_REQUESTS, requests);
+        }
+
+        public Builder workerMaxAge(Duration age) {
+            return set(WORKER_MAX_AGE, age.isZero() ? "0" : age.toMillis() + "ms");
+        }
+
+        public Builder workerMaxMemory(long bytes) {
+            return set(WORKER_MAX_MEMORY, bytes);
         }
 
         public Builder balance(String balance) {

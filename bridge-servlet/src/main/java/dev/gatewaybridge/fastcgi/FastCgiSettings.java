@@ -43,7 +43,8 @@ record FastCgiSettings(BackendSet backends, Timeouts timeouts, Params params, in
             MAX_CONNECTIONS, MULTIPLEX, KEEP_CONN, IDLE_TIMEOUT, BodyLimits.REQUEST_BUFFERING, BodyLimits.BODY_BUFFER_SIZE,
             BodyLimits.MAX_BODY_SIZE, BodyLimits.BODY_TIMEOUT, BodyLimits.BODY_MIN_RATE,
             WorkerSettings.COMMAND, WorkerSettings.WORKERS, WorkerSettings.WORKER_ENV, WorkerSettings.WORKER_DIR,
-            StderrLog.STDERR_LIMIT);
+            WorkerSettings.MAX_REQUESTS, WorkerSettings.MAX_AGE, WorkerSettings.MAX_MEMORY,
+            WorkerSettings.MODE, WorkerSettings.IDLE_TIMEOUT, StderrLog.STDERR_LIMIT);
 
     static FastCgiSettings from(Map<String, String> config) {
         return from(config, PREFIX);

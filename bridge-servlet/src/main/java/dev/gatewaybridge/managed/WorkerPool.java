@@ -31,6 +31,16 @@ import java.util.concurrent.TimeUnit;
  * line by line. {@link #close()} stops every worker (SIGTERM, SIGKILL after {@link #STOP_GRACE_MS}), reaps
  * them, ends its threads and removes the directory.
  *
+ * <p>Recycling ({@link WorkerSettings.Recycle}): the bridge counts each worker's requests between
+ * {@link #enter} and {@link #leave}; a worker due (its request count, its age, or its resident memory, the last
+ * two checked every {@link #UPKEEP_MS} at most) takes no new request, and once its requests have left it gets
+ * SIGTERM, then a fresh worker takes its socket. A request meanwhile waits in {@link #enter} for the fresh one
+ * (or goes to another worker): recycling never fails a request.
+ *
+ * <p>In {@link WorkerSettings.Mode#ONDEMAND} mode no worker runs at first: {@link #enter} starts the one a
+ * request was sent to (the bridge's least-busy choice prefers running idle workers, {@link #isCold}), and the
+ * upkeep stops one that had no request for {@link WorkerSettings#idleTimeout()}.
+ *
  * <p>Processes are started with {@link ProcessBuilder} (no shell, the environment cleared first): the socket
  * path, not a listening socket on fd 0 (FastCGI 1.0 §2.2's FCGI_LISTENSOCK_FILENO needs the native spawner).
  */
@@ -58,6 +68,8 @@ public final class WorkerPool implements AutoCloseable {
     private static final long POLL_MS = 5;
     /** Longest wait for the exit of a worker that reset a connection, to tell a recycle from a crash. */
     static final long CLEAN_EXIT_WAIT_MS = 1000;
+    /** Longest interval between the checks of age and resident memory (shorter for a short maximum age). */
+    static final long UPKEEP_MS = 1000;
 
     private static final System.Logger LOG = System.getLogger(WorkerPool.class.getName());
 
@@ -70,6 +82,8 @@ public final class WorkerPool implements AutoCloseable {
     /** Kills the workers if the JVM exits without {@link #close()} (a container stopped without destroy()). */
     private final Thread shutdownHook = new Thread(this::killAll, "managed-workers-exit");
     private volatile boolean closed;
+    /** Told the socket of a worker about to be recycled, before its SIGTERM (the bridge drops idle connections). */
+    private volatile java.util.function.Consumer<Path> onRecycle = socket -> { };
     /** Whether close() was interrupted (or called interrupted): the interrupt is set again at its end. */
     private boolean interruptedWhileClosing;
 
@@ -84,7 +98,7 @@ public final class WorkerPool implements AutoCloseable {
         });
         supervisor.setRemoveOnCancelPolicy(true);
         for (int i = 1; i <= settings.workers(); i++) {
-            slots.add(new Slot(i, dir.resolve("worker-" + i + ".sock")));
+            slots.add(new Slot(i, dir.resolve("worker-" + i + ".sock"), ondemand()));
         }
     }
 
@@ -99,10 +113,23 @@ public final class WorkerPool implements AutoCloseable {
         WorkerPool pool = new WorkerPool(settings, label, dir);
         Runtime.getRuntime().addShutdownHook(pool.shutdownHook);
         try {
-            pool.slots.forEach(s -> pool.supervisor.execute(() -> pool.spawn(s)));
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MS);
-            for (Slot s : pool.slots) {
-                s.awaitStarted(deadline);
+            if (!pool.ondemand()) {
+                pool.slots.forEach(s -> pool.supervisor.execute(() -> pool.spawn(s, "")));
+                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MS);
+                for (Slot s : pool.slots) {
+                    s.awaitStarted(deadline);
+                }
+            }
+            if (settings.recycle().watched() || pool.ondemand()) {
+                long every = UPKEEP_MS;
+                if (!settings.recycle().maxAge().isZero()) {
+                    every = Math.min(every, settings.recycle().maxAge().toMillis() / 4);
+                }
+                if (pool.ondemand()) {
+                    every = Math.min(every, settings.idleTimeout().toMillis() / 4);
+                }
+                every = Math.max(50, every);
+                pool.supervisor.scheduleWithFixedDelay(pool::upkeep, every, every, TimeUnit.MILLISECONDS);
             }
             return pool;
         } catch (RuntimeException | Error e) {
@@ -132,6 +159,10 @@ public final class WorkerPool implements AutoCloseable {
                     + MAX_SOCKET_PATH + " bytes at most): set it to a shorter directory");
         }
         return dir;
+    }
+
+    private boolean ondemand() {
+        return settings.mode() == WorkerSettings.Mode.ONDEMAND;
     }
 
     /** The workers' sockets, one per worker, in worker order. */
@@ -179,6 +210,175 @@ public final class WorkerPool implements AutoCloseable {
         }
     }
 
+    /** Sets what is told the socket of a worker about to be recycled (before its SIGTERM). */
+    public void onRecycle(java.util.function.Consumer<Path> listener) {
+        onRecycle = listener;
+    }
+
+    /**
+     * A request goes to the worker on {@code socket}: waits while that worker is being recycled or restarted
+     * (until {@code deadlineNanos}), then counts the request; a worker it makes due for recycling takes no other.
+     * Each return is paired with one {@link #leave}. Nothing for a socket that is not one of ours.
+     *
+     * @throws java.net.SocketTimeoutException if no worker was ready on it by the deadline
+     * @throws IOException                     if the worker is marked down
+     */
+    public void enter(Path socket, long deadlineNanos) throws IOException {
+        Slot slot = slot(socket);
+        if (slot == null) {
+            return;
+        }
+        try {
+            slot.enter(deadlineNanos, settings.recycle().maxRequests(), () -> {
+                try {
+                    supervisor.execute(() -> spawn(slot, " on demand"));
+                } catch (RejectedExecutionException e) {
+                    // closing
+                }
+            });
+        } catch (java.net.SocketTimeoutException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new IOException(name(slot) + " (" + settings.program() + ") is marked down: it kept failing at "
+                    + "start (see the log)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted waiting for " + name(slot));
+        }
+    }
+
+    /** A request {@link #enter}ed on {@code socket} is done; the last one out of a worker due for recycling ends it. */
+    public void leave(Path socket) {
+        Slot slot = slot(socket);
+        Process due = slot == null ? null : slot.leave();
+        if (due != null) {
+            recycleLater(slot, due);
+        }
+    }
+
+    /**
+     * Whether the worker on {@code socket} has no process ready for a request now (stopped in ondemand mode,
+     * starting, restarting or due for recycling): the bridge chooses it only when every other is busy.
+     */
+    public boolean isCold(Path socket) {
+        Slot slot = slot(socket);
+        return slot != null && slot.isCold();
+    }
+
+    /** Requests served by the worker on {@code socket} now (tests). */
+    long served(Path socket) {
+        return slot(socket).served();
+    }
+
+    private Slot slot(Path socket) {
+        return slots.stream().filter(s -> s.socket.equals(socket)).findFirst().orElse(null);
+    }
+
+    /** The age and memory checks: a worker past a limit is made due for recycling (on the supervisor thread). */
+    private void upkeep() {
+        WorkerSettings.Recycle limits = settings.recycle();
+        for (Slot slot : slots) {
+            Process p = slot.process();
+            if (p == null || !p.isAlive() || !slot.isReady()) {
+                continue;
+            }
+            if (ondemand()) {
+                Process idle = slot.idle(p, settings.idleTimeout().toNanos());
+                if (idle != null) {
+                    stop(slot, idle, "stopped after " + settings.idleTimeout().toMillis() + " ms without a request "
+                            + "(workerIdleTimeout)");
+                    continue;
+                }
+            }
+            String why = null;
+            long ageMs = slot.uptimeMs();
+            if (!limits.maxAge().isZero() && ageMs >= limits.maxAge().toMillis()) {
+                why = "at " + ageMs + " ms of age (workerMaxAge " + limits.maxAge().toMillis() + " ms)";
+            } else if (limits.maxMemory() > 0) {
+                long rss = residentBytes(p);
+                if (rss > limits.maxMemory()) {
+                    why = "at resident memory " + mib(rss) + " (VmRSS of pid " + p.pid() + " and its descendants), "
+                            + "past workerMaxMemory " + mib(limits.maxMemory());
+                }
+            }
+            if (why != null) {
+                Process due = slot.due(p, why);
+                if (due != null) {
+                    recycle(slot, due);
+                }
+            }
+        }
+    }
+
+    /** VmRSS of {@code p} and its descendants, from /proc/PID/status (Linux); 0 where it cannot be read. */
+    static long residentBytes(Process p) {
+        long total = residentBytes(p.pid());
+        for (ProcessHandle d : p.descendants().toList()) {
+            total += residentBytes(d.pid());
+        }
+        return total;
+    }
+
+    private static long residentBytes(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmRSS:")) { // "VmRSS:	   12345 kB" (proc(5))
+                    return Long.parseLong(line.substring(6).replace("kB", "").strip()) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // gone meanwhile, or no /proc
+        }
+        return 0;
+    }
+
+    private static String mib(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
+    }
+
+    private void recycleLater(Slot slot, Process p) {
+        try {
+            supervisor.execute(() -> recycle(slot, p));
+        } catch (RejectedExecutionException e) {
+            // closing: close() stops it
+        }
+    }
+
+    /**
+     * Ends a worker due for recycling whose requests have all left (on the supervisor thread): one log line
+     * with its pid and why, idle connections to it dropped, SIGTERM (SIGKILL after {@link #STOP_GRACE_MS});
+     * its exit starts the fresh one.
+     */
+    private void recycle(Slot slot, Process p) {
+        if (closed || slot.process() != p) {
+            return;
+        }
+        stop(slot, p, "recycled " + slot.dueWhy() + ": SIGTERM, a fresh worker takes its socket");
+    }
+
+    /**
+     * Ends a worker that has no request (recycled, or idle in ondemand mode): one log line with its pid and
+     * {@code why}, idle connections to it dropped, SIGTERM, SIGKILL after {@link #STOP_GRACE_MS}.
+     */
+    private void stop(Slot slot, Process p, String why) {
+        LOG.log(System.Logger.Level.INFO, name(slot) + " (pid " + p.pid() + ") " + why);
+        try {
+            onRecycle.accept(slot.socket);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "closing the connections to " + name(slot) + ": " + e);
+        }
+        List<ProcessHandle> descendants = p.descendants().toList();
+        p.destroy();
+        descendants.forEach(ProcessHandle::destroy);
+        supervisor.schedule(() -> {
+            if (p.isAlive()) {
+                LOG.log(System.Logger.Level.WARNING, name(slot) + " (pid " + p.pid() + ") did not exit within "
+                        + STOP_GRACE_MS + " ms of SIGTERM: killed");
+                kill(p);
+            }
+        }, STOP_GRACE_MS, TimeUnit.MILLISECONDS);
+    }
+
     /**
      * Whether the worker on {@code socket} ended itself with status 0 at or after {@code sinceNanos}, waiting
      * up to {@link #CLEAN_EXIT_WAIT_MS} for its exit to be seen: a connection it reset after that instant
@@ -196,7 +396,7 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     /** Starts {@code slot}'s worker (on the supervisor thread); a failure to start counts as a quick exit. */
-    private void spawn(Slot slot) {
+    private void spawn(Slot slot, String why) {
         if (closed) {
             return;
         }
@@ -216,7 +416,7 @@ public final class WorkerPool implements AutoCloseable {
             return;
         }
         slot.started(p);
-        LOG.log(System.Logger.Level.INFO, name(slot) + " started, pid " + p.pid() + ": " + String.join(" ", argv));
+        LOG.log(System.Logger.Level.INFO, name(slot) + " started" + why + ", pid " + p.pid() + ": " + String.join(" ", argv));
         pump(slot, p);
         p.onExit().thenRun(() -> {
             try {
@@ -261,7 +461,13 @@ public final class WorkerPool implements AutoCloseable {
         if (exit == null) {
             return; // not the slot's current process
         }
-        String what = failure != null ? failure : "exited with status " + status + " after " + exit.uptimeMs() + " ms";
+        String what = failure != null ? failure : "exited with status " + status + " after " + exit.uptimeMs() + " ms"
+                + (exit.recycled() && !exit.idle() ? ", recycled" : "");
+        if (exit.idle()) {
+            LOG.log(System.Logger.Level.INFO, name(slot) + " (pid " + p.pid() + ") " + what + ", stopped idle; "
+                    + "started again by the next request it gets");
+            return;
+        }
         if (exit.down()) {
             LOG.log(System.Logger.Level.WARNING, name(slot) + " marked down: " + settings.program() + " failed "
                     + MAX_QUICK_EXITS + " times in a row at start within " + QUICK_WINDOW_MS + " ms, last "
@@ -269,10 +475,10 @@ public final class WorkerPool implements AutoCloseable {
             return;
         }
         if (p != null) {
-            LOG.log(status == 0 ? System.Logger.Level.INFO : System.Logger.Level.WARNING, name(slot) + " (pid "
+            LOG.log(status == 0 || exit.recycled() ? System.Logger.Level.INFO : System.Logger.Level.WARNING, name(slot) + " (pid "
                     + p.pid() + ") " + what + "; starting again in " + exit.delayMs() + " ms");
         }
-        supervisor.schedule(() -> spawn(slot), exit.delayMs(), TimeUnit.MILLISECONDS);
+        supervisor.schedule(() -> spawn(slot, ""), exit.delayMs(), TimeUnit.MILLISECONDS);
     }
 
     /** Logs what the worker writes (stdout and stderr together), line by line, until it closes them. */
@@ -453,14 +659,113 @@ public final class WorkerPool implements AutoCloseable {
         private long firstQuickNanos;
         /** When a worker of this slot last ended itself with status 0 after creating its socket; 0: never. */
         private long cleanExitNanos;
+        /** The current worker's requests: served (entered) and in flight (entered, not left). */
+        private long served;
+        private int inFlight;
+        /** Why the current worker is due for recycling (it takes no new request), or null. */
+        private String dueWhy;
+        /** Whether it was told to end (SIGTERM): its exit is a recycle, not a failure. */
+        private boolean recycling;
+        /** Ondemand: no worker runs (or the one running was stopped idle); the next request starts one. */
+        private boolean parked;
+        /** When the last request left the current worker, or it started. */
+        private long lastUsedNanos;
 
-        Slot(int index, Path socket) {
+        Slot(int index, Path socket, boolean parked) {
             this.index = index;
             this.socket = socket;
+            this.parked = parked;
         }
 
         /** What to do after an exit: how long to wait before the next start, or nothing (down). */
-        record Exit(long uptimeMs, long delayMs, boolean down) {
+        record Exit(long uptimeMs, long delayMs, boolean down, boolean recycled, boolean idle) {
+        }
+
+        synchronized boolean isCold() {
+            return parked || !ready || dueWhy != null || process == null || !process.isAlive();
+        }
+
+        /**
+         * Parks {@code p} if it is ready and had no request for {@code idleNanos}: it takes no new request (the
+         * next one starts a fresh worker) and its exit is not restarted. The worker to stop, or null.
+         */
+        synchronized Process idle(Process p, long idleNanos) {
+            if (process != p || parked || !ready || inFlight > 0 || dueWhy != null || recycling
+                    || System.nanoTime() - lastUsedNanos < idleNanos) {
+                return null;
+            }
+            parked = true;
+            ready = false;
+            recycling = true;
+            return p;
+        }
+
+        synchronized boolean isReady() {
+            return ready;
+        }
+
+        synchronized long uptimeMs() {
+            return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
+        }
+
+        synchronized long served() {
+            return served;
+        }
+
+        synchronized String dueWhy() {
+            return dueWhy;
+        }
+
+        /** See {@link WorkerPool#enter}; {@code maxRequests} 0 is no limit. */
+        synchronized void enter(long deadline, long maxRequests, Runnable start) throws IOException,
+                InterruptedException {
+            if (parked && !down) {
+                parked = false; // ondemand: this request starts the worker (the stopped one is ignored now)
+                ready = false;
+                start.run();
+            }
+            while (dueWhy != null || !ready || process == null || !process.isAlive()) {
+                if (down) {
+                    throw new IOException("worker " + index + " is marked down (it kept failing at start)");
+                }
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    throw new java.net.SocketTimeoutException("worker " + index + " was not ready (restarting or "
+                            + "recycled) within the connect timeout");
+                }
+                wait(Math.min(left, POLL_MS));
+            }
+            served++;
+            inFlight++;
+            if (maxRequests > 0 && served >= maxRequests) {
+                dueWhy = "after " + served + " requests (workerMaxRequests " + maxRequests + ")";
+            }
+        }
+
+        /** One request left; the worker to end now if it is due and this was its last request, else null. */
+        synchronized Process leave() {
+            if (inFlight > 0) {
+                inFlight--;
+            }
+            lastUsedNanos = System.nanoTime();
+            return dueProcess();
+        }
+
+        /** Makes {@code p} due for recycling (unless it already is); the worker to end now, or null. */
+        synchronized Process due(Process p, String why) {
+            if (process != p || dueWhy != null) {
+                return null;
+            }
+            dueWhy = why;
+            return dueProcess();
+        }
+
+        private Process dueProcess() {
+            if (dueWhy == null || inFlight > 0 || recycling || process == null) {
+                return null;
+            }
+            recycling = true;
+            return process;
         }
 
         synchronized Process process() {
@@ -472,6 +777,11 @@ public final class WorkerPool implements AutoCloseable {
             startedNanos = System.nanoTime();
             ready = false;
             everReady = false;
+            served = 0;
+            dueWhy = null;
+            recycling = false;
+            lastUsedNanos = startedNanos;
+            notifyAll();
         }
 
         synchronized void ready(Process p) {
@@ -496,7 +806,12 @@ public final class WorkerPool implements AutoCloseable {
             }
             long uptimeMs = TimeUnit.NANOSECONDS.toMillis(now - startedNanos);
             ready = false;
-            boolean quick = !everReady || failed && uptimeMs < MIN_UPTIME_MS;
+            if (parked) {
+                notifyAll();
+                return new Exit(uptimeMs, 0, false, true, true);
+            }
+            boolean recycled = recycling;
+            boolean quick = !recycled && (!everReady || failed && uptimeMs < MIN_UPTIME_MS);
             long delay;
             if (quick) {
                 if (quickExits == 0 || now - firstQuickNanos > TimeUnit.MILLISECONDS.toNanos(QUICK_WINDOW_MS)) {
@@ -507,7 +822,7 @@ public final class WorkerPool implements AutoCloseable {
                 if (quickExits >= MAX_QUICK_EXITS) {
                     down = true;
                     notifyAll();
-                    return new Exit(uptimeMs, 0, true);
+                    return new Exit(uptimeMs, 0, true, false, false);
                 }
                 delay = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS << (quickExits - 1));
             } else {
@@ -516,7 +831,7 @@ public final class WorkerPool implements AutoCloseable {
             }
             delay = Math.max(delay, MIN_RESTART_INTERVAL_MS - uptimeMs); // the spawn rate limit
             notifyAll();
-            return new Exit(uptimeMs, delay, false);
+            return new Exit(uptimeMs, delay, false, recycled, false);
         }
 
         /** Waits until the worker is ready or down, or until {@code deadline}. */

@@ -2,6 +2,7 @@ package dev.gatewaybridge.managed;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -22,8 +23,54 @@ import dev.gatewaybridge.upstream.ConfigReader;
  * @param workers how many workers run, each on its own socket
  * @param env     the whole environment of a worker
  * @param dir     the working directory of a worker
+ * @param recycle when a worker is replaced although it runs well
+ * @param mode    when workers run: all the time, or on demand
+ * @param idleTimeout in {@link Mode#ONDEMAND}, how long a worker with no request runs before it is stopped
  */
-public record WorkerSettings(List<String> command, int workers, Map<String, String> env, Path dir) {
+public record WorkerSettings(List<String> command, int workers, Map<String, String> env, Path dir, Recycle recycle,
+                             Mode mode, Duration idleTimeout) {
+
+    /** PHP-FPM's process manager modes. */
+    public enum Mode {
+        /** {@code workers} run from the start, each restarted when it ends ({@code pm = static}). */
+        STATIC,
+        /** None at the start; one started when a request finds every running one busy, up to {@code workers};
+         * one idle for {@code idleTimeout} stopped ({@code pm = ondemand}). */
+        ONDEMAND;
+
+        static Mode parse(String text) {
+            return switch (text.strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "static" -> STATIC;
+                case "ondemand" -> ONDEMAND;
+                default -> throw new IllegalArgumentException("must be static or ondemand");
+            };
+        }
+    }
+
+    /**
+     * When a healthy worker is retired gracefully (no new request, its requests finish, SIGTERM) and a fresh one
+     * takes its socket: PHP-FPM's {@code pm.max_requests}, mod_fcgid's {@code FcgidMaxRequestsPerProcess} and
+     * {@code FcgidMaxProcessLifeTime}, and a resident memory limit read from /proc. 0 (or ZERO): never.
+     *
+     * @param maxRequests requests one worker serves, counted by the bridge
+     * @param maxAge      how long one worker runs
+     * @param maxMemory   bytes of resident memory (VmRSS) of a worker and its descendants
+     */
+    public record Recycle(long maxRequests, Duration maxAge, long maxMemory) {
+        public static final Recycle NEVER = new Recycle(0, Duration.ZERO, 0);
+
+        public Recycle {
+            if (maxRequests < 0 || maxAge.isNegative() || maxMemory < 0) {
+                throw new IllegalArgumentException("negative recycling limit: " + maxRequests + ", " + maxAge
+                        + ", " + maxMemory);
+            }
+        }
+
+        /** Whether any limit is set on age or memory (which the pool's upkeep checks). */
+        boolean watched() {
+            return !maxAge.isZero() || maxMemory > 0;
+        }
+    }
 
     // Parameter names under a bridge's prefix (e.g. fastcgi.command), for every bridge with managed workers.
     /** The program and its arguments, whitespace separated, with {@value #SOCKET} where its socket path goes. */
@@ -34,6 +81,18 @@ public record WorkerSettings(List<String> command, int workers, Map<String, Stri
     public static final String WORKER_ENV = "workerEnv";
     /** The workers' working directory (default {@code /}, as PHP-FPM's {@code chdir}). */
     public static final String WORKER_DIR = "workerDir";
+    /** Requests a worker serves before it is recycled (0, the default: never). */
+    public static final String MAX_REQUESTS = "workerMaxRequests";
+    /** How long a worker runs before it is recycled (0, the default: for ever). */
+    public static final String MAX_AGE = "workerMaxAge";
+    /** Resident memory past which a worker is recycled (0, the default: no limit). */
+    public static final String MAX_MEMORY = "workerMaxMemory";
+    /** {@code static} (the default) or {@code ondemand}. */
+    public static final String MODE = "workerMode";
+    /** In ondemand mode, how long an idle worker runs before it is stopped (default 10s, PHP-FPM's). */
+    public static final String IDLE_TIMEOUT = "workerIdleTimeout";
+    /** PHP-FPM's {@code pm.process_idle_timeout} default. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(10);
 
     /** The placeholder replaced with the worker's socket path, also inside an argument ({@code unix:{socket}}). */
     public static final String SOCKET = "{socket}";
@@ -50,6 +109,9 @@ public record WorkerSettings(List<String> command, int workers, Map<String, Stri
     public WorkerSettings {
         command = List.copyOf(command);
         env = Map.copyOf(env);
+        recycle = recycle == null ? Recycle.NEVER : recycle;
+        mode = mode == null ? Mode.STATIC : mode;
+        idleTimeout = idleTimeout == null ? DEFAULT_IDLE_TIMEOUT : idleTimeout;
         if (command.isEmpty()) {
             throw new IllegalArgumentException("empty command");
         }
@@ -75,7 +137,8 @@ public record WorkerSettings(List<String> command, int workers, Map<String, Stri
     public static WorkerSettings from(ConfigReader reader) {
         String text = reader.string(COMMAND, null);
         if (text == null) {
-            for (String key : List.of(WORKERS, WORKER_ENV, WORKER_DIR)) {
+            for (String key : List.of(WORKERS, WORKER_ENV, WORKER_DIR, MAX_REQUESTS, MAX_AGE, MAX_MEMORY, MODE,
+                    IDLE_TIMEOUT)) {
                 if (reader.string(key, null) != null) {
                     throw new IllegalArgumentException(reader.name(key) + " needs " + reader.name(COMMAND));
                 }
@@ -100,7 +163,28 @@ public record WorkerSettings(List<String> command, int workers, Map<String, Stri
                     + " placeholder where the worker's socket path goes (e.g. php-cgi -b {socket}): " + text);
         }
         argv.set(0, resolve(reader.name(COMMAND), argv.get(0), env.get("PATH")));
-        return new WorkerSettings(argv, workers, env, dir);
+        Mode mode = reader.parsed(MODE, Mode.STATIC, Mode::parse);
+        if (mode != Mode.ONDEMAND && reader.string(IDLE_TIMEOUT, null) != null) {
+            throw new IllegalArgumentException(reader.name(IDLE_TIMEOUT) + " needs " + reader.name(MODE)
+                    + "=ondemand (static workers are never stopped for idleness)");
+        }
+        Duration idle = reader.duration(IDLE_TIMEOUT, DEFAULT_IDLE_TIMEOUT);
+        return new WorkerSettings(argv, workers, env, dir, recycle(reader), mode, idle);
+    }
+
+    /** The recycling limits; each 0 or absent is "never". */
+    private static Recycle recycle(ConfigReader reader) {
+        long requests = reader.parsed(MAX_REQUESTS, 0L, v -> {
+            long n = Long.parseLong(v.strip());
+            if (n < 0) {
+                throw new IllegalArgumentException("must be 0 (never) or more");
+            }
+            return n;
+        });
+        Duration age = reader.parsed(MAX_AGE, Duration.ZERO,
+                v -> v.strip().equals("0") ? Duration.ZERO : ConfigReader.parseDuration(v));
+        long memory = reader.size(MAX_MEMORY, 0);
+        return new Recycle(requests, age, memory);
     }
 
     /** A variable of the workers' environment: a valid name, a value without control characters. */

@@ -15,6 +15,8 @@ public final class Backend {
     private final int maxFails;
     private final long failTimeoutNanos;
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Whether it has no process ready now (a managed worker stopped or starting): least-busy's last choice. */
+    private volatile java.util.function.BooleanSupplier cold = () -> false;
     // Guarded by this: the failure window and the time the backend is down until.
     private int fails;
     private long firstFailNanos;
@@ -34,6 +36,16 @@ public final class Backend {
     /** Requests this backend is serving right now (leased and not yet released). */
     public int inFlight() {
         return inFlight.get();
+    }
+
+    /** Sets what says the backend is cold: least-busy then chooses it only when every warm one is busy. */
+    public void coldWhen(java.util.function.BooleanSupplier cold) {
+        this.cold = cold;
+    }
+
+    /** Least-busy's order: idle and warm, then idle and cold (a worker to start), then by requests in flight. */
+    int load() {
+        return inFlight.get() * 2 + (cold.getAsBoolean() ? 1 : 0);
     }
 
     /** Whether the backend may be chosen at {@code now} (System.nanoTime scale). */

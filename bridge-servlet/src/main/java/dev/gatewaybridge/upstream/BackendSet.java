@@ -164,6 +164,7 @@ public final class BackendSet {
         int n = backends.size();
         int start = Math.floorMod(next.getAndIncrement(), n);
         Backend best = null;
+        int bestLoad = 0;
         for (int i = 0; i < n; i++) {
             int index = (start + i) % n;
             Backend b = backends.get(index);
@@ -173,8 +174,10 @@ public final class BackendSet {
             if (balance == Balance.ROUND_ROBIN) {
                 return b;
             }
-            if (best == null || b.inFlight() < best.inFlight()) {
+            int load = b.load();
+            if (best == null || load < bestLoad) {
                 best = b;
+                bestLoad = load;
             }
         }
         return best;
@@ -193,6 +196,7 @@ public final class BackendSet {
         private final Backend backend;
         private final T value;
         private final AtomicBoolean released = new AtomicBoolean();
+        private volatile Runnable onClose;
 
         Lease(BackendSet set, Backend backend, T value) {
             this.set = set;
@@ -218,10 +222,19 @@ public final class BackendSet {
             backend.succeeded();
         }
 
+        /** Runs {@code action} when the lease is closed, once (a managed worker's request count). */
+        public void onClose(Runnable action) {
+            onClose = action;
+        }
+
         @Override
         public void close() {
             if (released.compareAndSet(false, true)) {
                 backend.released();
+                Runnable action = onClose;
+                if (action != null) {
+                    action.run();
+                }
             }
         }
     }

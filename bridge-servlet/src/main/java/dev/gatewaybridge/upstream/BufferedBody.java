@@ -132,14 +132,8 @@ public final class BufferedBody implements AutoCloseable {
         if (memory != null) {
             return new java.io.ByteArrayInputStream(memory);
         }
-        return new InputStream() {
+        return new BlockInputStream() {
             private long position;
-
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
 
             @Override
             public int read(byte[] b, int off, int len) throws IOException {

@@ -158,13 +158,7 @@ public final class Connection implements AutoCloseable {
         }
     }
 
-    private final class Input extends InputStream {
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
-        }
+    private final class Input extends BlockInputStream {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {

@@ -25,7 +25,7 @@ import dev.gatewaybridge.api.InputDeadline;
  * before each read (Tomcat ignores interrupts; the servlet's input sets its socket read timeout instead).
  * Close it to hand the stream back to the container's own timeouts. Not thread-safe: one reader.
  */
-public final class TimedInput extends InputStream {
+public final class TimedInput extends BlockInputStream {
 
     /** One timer thread for every body; it ends after a few idle seconds (no thread is left behind). */
     private static final ScheduledThreadPoolExecutor TIMER = timer();
@@ -78,12 +78,6 @@ public final class TimedInput extends InputStream {
         long credit = received >= Long.MAX_VALUE / 1_000_000_000L ? Long.MAX_VALUE / 2
                 : received * 1_000_000_000L / limits.minRate();
         return Math.min(silence, start + limits.timeout().toNanos() + credit);
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override

@@ -173,6 +173,170 @@ class FastCgiManagedWorkersTest {
         }
     }
 
+    /** Requests from {@code threads} clients at once, {@code each} per client; every response. */
+    private static List<RawHttp.Response> concurrently(int port, int threads, int each) throws Exception {
+        ExecutorService clients = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<RawHttp.Response>> all = new ArrayList<>();
+            for (int i = 0; i < threads * each; i++) {
+                int n = i;
+                all.add(clients.submit(() -> RawHttp.get(port, "/index.php?c=" + n)));
+            }
+            List<RawHttp.Response> out = new ArrayList<>();
+            for (Future<RawHttp.Response> f : all) {
+                out.add(f.get());
+            }
+            return out;
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    private static String pid(RawHttp.Response r) {
+        return r.text().split(" ")[0];
+    }
+
+    /** The leak assertions after a container stopped: no worker, zombie, managed thread or socket directory. */
+    private static void assertNothingLeft(Path sockets) {
+        assertTrue(workers().isEmpty(), "no worker left");
+        assertEquals(0, ProcessCensus.zombieChildren(), "reaped");
+        assertEquals(0, ProcessCensus.threads("managed-worker"), "supervisor and output threads ended");
+        assertFalse(Files.exists(sockets), "socket directory removed: " + sockets);
+    }
+
+    /**
+     * fastcgi.workerMaxRequests: the bridge counts each worker's requests; the one due takes no new request,
+     * finishes its own, then is replaced on its socket. Not one request fails, sequential or concurrent.
+     */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void workersRecycledAfterMaxRequestsAreReplacedWithoutAFailedRequest(Kind kind) throws Exception {
+        Map<String, String> params = php(2);
+        params.put(FastCgiApplication.WORKER_MAX_REQUESTS, "3");
+        int fdsBefore = ProcessCensus.openFds();
+        Path sockets;
+        try (ServletContainer c = ServletContainer.start(kind, null, "", "/*", params)) {
+            sockets = socketDirectory(workers().get(0));
+            Map<String, Integer> served = new HashMap<>();
+            for (int i = 0; i < 30; i++) {
+                RawHttp.Response r = RawHttp.get(c.port(), "/index.php?i=" + i);
+                assertEquals(200, r.status(), r + "\n" + lines + "\n" + c.log());
+                served.merge(pid(r), 1, Integer::sum);
+            }
+            assertTrue(served.size() >= 10, "a fresh worker every 3 requests: " + served);
+            for (RawHttp.Response r : concurrently(c.port(), 4, 6)) {
+                assertEquals(200, r.status(), r + "\n" + lines + "\n" + c.log());
+                served.merge(pid(r), 1, Integer::sum);
+            }
+            assertTrue(served.size() >= 18, "54 requests, 3 per worker: " + served);
+            assertTrue(served.values().stream().allMatch(n -> n <= 3), "no worker served more than 3: " + served);
+            long recycled = lines.stream().filter(l -> l.matches("FastCGI worker [12]/2 \\(pid \\d+\\) recycled after 3 "
+                    + "requests \\(workerMaxRequests 3\\): SIGTERM, a fresh worker takes its socket")).count();
+            assertTrue(recycled >= 16, recycled + " recycle lines\n" + lines);
+            assertTrue(lines.stream().noneMatch(l -> l.contains("marked down") || l.contains("killed")), lines.toString());
+            assertTrue(workers().size() <= 2, "one process per slot, never an old one beside its successor");
+        }
+        assertNothingLeft(sockets);
+        int fdsAfter = ProcessCensus.openFds(); // 18 workers or more came and went, each with a pipe and a connection
+        assertTrue(fdsAfter < fdsBefore + 4, "fds before " + fdsBefore + ", after " + fdsAfter);
+    }
+
+    /**
+     * fastcgi.workerMaxMemory below php-cgi's own resident size: every worker is recycled at each upkeep, with
+     * one line naming its pid, its RSS and the limit, and the requests meanwhile all succeed.
+     */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void workersPastTheMemoryLimitAreRecycledWithoutAFailedRequest(Kind kind) throws Exception {
+        Map<String, String> params = php(2);
+        params.put(FastCgiApplication.WORKER_MAX_MEMORY, "1m");
+        Path sockets;
+        try (ServletContainer c = ServletContainer.start(kind, null, "", "/*", params)) {
+            List<ProcessHandle> first = workers();
+            sockets = socketDirectory(first.get(0));
+            Set<String> pids = new java.util.HashSet<>();
+            long until = System.nanoTime() + 2_500_000_000L; // two upkeeps and a half
+            while (System.nanoTime() < until) {
+                for (RawHttp.Response r : concurrently(c.port(), 2, 5)) {
+                    assertEquals(200, r.status(), r + "\n" + lines + "\n" + c.log());
+                    pids.add(pid(r));
+                }
+            }
+            assertTrue(pids.size() >= 4, "recycled at each upkeep: " + pids);
+            long pid = first.get(0).pid();
+            assertTrue(lines.stream().anyMatch(l -> l.matches("FastCGI worker [12]/2 \\(pid " + pid + "\\) recycled at "
+                    + "resident memory [0-9.]+ MiB \\(VmRSS of pid " + pid + " and its descendants\\), past "
+                    + "workerMaxMemory 1.0 MiB: SIGTERM, a fresh worker takes its socket")), lines.toString());
+            assertTrue(lines.stream().noneMatch(l -> l.contains("marked down")), lines.toString());
+        }
+        assertNothingLeft(sockets);
+    }
+
+    /** Waits (5 s at most) until {@code count} workers run; whether they did. */
+    private static boolean awaitWorkers(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (workers().size() != count && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        return workers().size() == count;
+    }
+
+    /**
+     * fastcgi.workerMode=ondemand: no worker before the first request, one for sequential requests, a second
+     * only when the first is busy, none after the idle timeout, and the next request starts one again.
+     */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void ondemandWorkersStartWithRequestsAndStopAfterTheIdleTimeout(Kind kind) throws Exception {
+        Map<String, String> params = php(2);
+        params.put(FastCgiApplication.WORKER_MODE, "ondemand");
+        params.put(FastCgiApplication.WORKER_IDLE_TIMEOUT, "600ms");
+        Path sockets;
+        try (ServletContainer c = ServletContainer.start(kind, null, "", "/*", params)) {
+            assertTrue(workers().isEmpty(), "no worker before the first request");
+            Set<String> pids = new java.util.HashSet<>();
+            for (int i = 0; i < 5; i++) {
+                long t0 = System.nanoTime();
+                RawHttp.Response r = RawHttp.get(c.port(), "/index.php?i=" + i);
+                assertEquals(200, r.status(), r + "\n" + lines + "\n" + c.log());
+                if (i == 0) { // a figure, not an assertion: the cold start of one php-cgi
+                    System.out.printf("FastCgiManagedWorkersTest (%s): first request on a cold ondemand mapping %d ms%n",
+                            kind, (System.nanoTime() - t0) / 1_000_000);
+                }
+                pids.add(pid(r));
+            }
+            assertEquals(1, pids.size(), "sequential requests need one worker: " + pids);
+            assertEquals(1, workers().size());
+            sockets = socketDirectory(workers().get(0));
+            ExecutorService clients = Executors.newFixedThreadPool(2);
+            try {
+                List<Future<RawHttp.Response>> slow = new ArrayList<>();
+                for (int i = 0; i < 2; i++) {
+                    slow.add(clients.submit(() -> RawHttp.get(c.port(), "/index.php?sleep=400")));
+                    Thread.sleep(100);
+                }
+                Set<String> both = new java.util.HashSet<>();
+                for (Future<RawHttp.Response> f : slow) {
+                    RawHttp.Response r = f.get();
+                    assertEquals(200, r.status(), r + "\n" + lines);
+                    both.add(pid(r));
+                }
+                assertEquals(2, both.size(), "a second worker started while the first was busy: " + both);
+            } finally {
+                clients.shutdownNow();
+            }
+            assertTrue(awaitWorkers(0), "stopped after the idle timeout: " + workers() + "\n" + lines);
+            assertEquals(2, lines.stream().filter(l -> l.matches("FastCGI worker [12]/2 \\(pid \\d+\\) stopped after "
+                    + "600 ms without a request \\(workerIdleTimeout\\)")).count(), lines.toString());
+            RawHttp.Response again = RawHttp.get(c.port(), "/index.php");
+            assertEquals(200, again.status(), again + "\n" + lines);
+            assertEquals(1, workers().size());
+            assertEquals(3, lines.stream().filter(l -> l.contains(" started on demand, pid ")).count(), lines.toString());
+            assertTrue(lines.stream().noneMatch(l -> l.contains("marked down")), lines.toString());
+        }
+        assertNothingLeft(sockets);
+    }
+
     @ParameterizedTest
     @EnumSource(Kind.class)
     void aProgramThatExitsAtOnceIsMarkedDownWithOneLogLineNotAForkLoop(Kind kind) throws Exception {
@@ -312,6 +476,35 @@ class FastCgiManagedWorkersTest {
         IllegalArgumentException workers = assertThrows(IllegalArgumentException.class, () -> FastCgiSettings.from(
                 Map.of(FastCgiApplication.BACKENDS, "unix:/x.sock", FastCgiApplication.WORKERS, "3")));
         assertTrue(workers.getMessage().contains("fastcgi.workers needs fastcgi.command"), workers.getMessage());
+        Map<String, String> badRecycle = Map.of(
+                FastCgiApplication.WORKER_MAX_REQUESTS, "-1",
+                FastCgiApplication.WORKER_MAX_AGE, "soon",
+                FastCgiApplication.WORKER_MAX_MEMORY, "lots");
+        badRecycle.forEach((param, value) -> {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FastCgiSettings.from(
+                    Map.of(FastCgiApplication.COMMAND, "/bin/false {socket}", param, value)));
+            assertTrue(e.getMessage().contains("bad value for " + param + ": \"" + value + "\""), e.getMessage());
+        });
+        IllegalArgumentException mode = assertThrows(IllegalArgumentException.class, () -> FastCgiSettings.from(
+                Map.of(FastCgiApplication.COMMAND, "/bin/false {socket}", FastCgiApplication.WORKER_MODE, "dynamic")));
+        assertTrue(mode.getMessage().contains("bad value for fastcgi.workerMode: \"dynamic\" (must be static or "
+                + "ondemand)"), mode.getMessage());
+        IllegalArgumentException idle = assertThrows(IllegalArgumentException.class, () -> FastCgiSettings.from(
+                Map.of(FastCgiApplication.COMMAND, "/bin/false {socket}", FastCgiApplication.WORKER_IDLE_TIMEOUT, "5s")));
+        assertTrue(idle.getMessage().contains("fastcgi.workerIdleTimeout needs fastcgi.workerMode=ondemand"),
+                idle.getMessage());
+        IllegalArgumentException idleValue = assertThrows(IllegalArgumentException.class, () -> FastCgiSettings.from(
+                Map.of(FastCgiApplication.COMMAND, "/bin/false {socket}", FastCgiApplication.WORKER_MODE, "ondemand",
+                        FastCgiApplication.WORKER_IDLE_TIMEOUT, "a while")));
+        assertTrue(idleValue.getMessage().contains("bad value for fastcgi.workerIdleTimeout: \"a while\""),
+                idleValue.getMessage());
+        IllegalArgumentException orphan = assertThrows(IllegalArgumentException.class, () -> FastCgiSettings.from(
+                Map.of(FastCgiApplication.BACKENDS, "unix:/x.sock", FastCgiApplication.WORKER_MAX_AGE, "1h")));
+        assertTrue(orphan.getMessage().contains("fastcgi.workerMaxAge needs fastcgi.command"), orphan.getMessage());
+        assertEquals(new dev.gatewaybridge.managed.WorkerSettings.Recycle(500, java.time.Duration.ofHours(1), 256L << 20),
+                FastCgiSettings.from(Map.of(FastCgiApplication.COMMAND, "/bin/false {socket}",
+                        FastCgiApplication.WORKER_MAX_REQUESTS, "500", FastCgiApplication.WORKER_MAX_AGE, "1h",
+                        FastCgiApplication.WORKER_MAX_MEMORY, "256m")).workers().recycle());
         IllegalArgumentException dirs = assertThrows(IllegalArgumentException.class, () -> FastCgiSettings.from(
                 Map.of(FastCgiApplication.COMMAND, "/bin/false {socket}", FastCgiApplication.WORKER_DIR, "/no/such/dir")));
         assertTrue(dirs.getMessage().contains("fastcgi.workerDir") && dirs.getMessage().contains("/no/such/dir"),

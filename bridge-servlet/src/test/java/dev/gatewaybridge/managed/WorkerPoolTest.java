@@ -30,6 +30,7 @@ class WorkerPoolTest {
     private static final String WORKER = """
             import signal, socket, subprocess, sys, time
             stubborn = sys.argv[2] == 'stubborn'
+            ballast = b'x' * (48 << 20) if sys.argv[2] == 'grow' else b''  # resident: every page written
             if stubborn:
                 signal.signal(signal.SIGTERM, signal.SIG_IGN)
                 subprocess.Popen(['/bin/sh', '-c', 'trap "" TERM; while :; do sleep 1; done', 'worker-child-marker'])
@@ -93,6 +94,69 @@ class WorkerPoolTest {
                 assertTrue(Files.exists(socket), socket + " bound");
                 assertTrue(socket.startsWith(pool.directory()));
             }
+        }
+    }
+
+    private WorkerSettings python(String mode, int workers, Map<String, String> extra) throws Exception {
+        Path python = Peers.require("python3", "/usr/bin/python3");
+        Path script = dir.resolve("worker.py");
+        Files.writeString(script, WORKER);
+        return WorkerSettings.of(python + " " + script + " {socket} " + mode, workers, extra);
+    }
+
+    /** Waits (5 s at most) until the pool runs a worker other than {@code pid}; its pid. */
+    private static long awaitReplaced(WorkerPool pool, long pid) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            List<Long> now = pool.pids();
+            if (!now.isEmpty() && !now.contains(pid)) {
+                return now.get(0);
+            }
+            Thread.sleep(10);
+        }
+        return pid;
+    }
+
+    @Test
+    void aWorkerPastTheMemoryLimitIsRecycledWithOneLineNamingItsPidRssAndTheLimit() throws Exception {
+        try (WorkerPool pool = WorkerPool.start(python("grow", 1, Map.of(WorkerSettings.MAX_MEMORY, "32m")), "Test")) {
+            long pid = pool.pids().get(0);
+            long next = awaitReplaced(pool, pid);
+            assertNotEquals(pid, next, "replaced\n" + lines);
+            List<String> recycled = lines.stream().filter(l -> l.contains("(pid " + pid + ") recycled")).toList();
+            assertEquals(1, recycled.size(), lines.toString());
+            assertTrue(recycled.get(0).matches("Test worker 1/1 \\(pid " + pid + "\\) recycled at resident memory "
+                    + "(4[89]|5\\d)\\.\\d MiB \\(VmRSS of pid " + pid + " and its descendants\\), past workerMaxMemory "
+                    + "32.0 MiB: SIGTERM, a fresh worker takes its socket"), recycled.get(0));
+            long deadline = System.nanoTime() + 2_000_000_000L;
+            while (lines.stream().noneMatch(l -> l.contains("(pid " + pid + ") exited")) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertTrue(lines.stream().anyMatch(l -> l.contains("(pid " + pid + ") exited with status 143")
+                    && l.endsWith(", recycled; starting again in 0 ms")), lines.toString());
+        }
+        assertEquals(0, ProcessCensus.zombieChildren());
+        assertEquals(0, ProcessCensus.threads("managed-worker"));
+    }
+
+    @Test
+    void aWorkerDueForRecyclingEndsOnlyWhenItsRequestLeavesAndNewRequestsWaitForTheFreshOne() throws Exception {
+        try (WorkerPool pool = WorkerPool.start(python("plain", 1, Map.of(WorkerSettings.MAX_AGE, "200ms")), "Test")) {
+            Path socket = pool.sockets().get(0);
+            long pid = pool.pids().get(0);
+            pool.enter(socket, System.nanoTime() + 1_000_000_000L); // a request in flight
+            Thread.sleep(600); // past its age, and past two upkeeps
+            assertEquals(List.of(pid), pool.pids(), "not ended under its request");
+            assertThrows(java.net.SocketTimeoutException.class, () -> pool.enter(socket, System.nanoTime()
+                    + 50_000_000L), "a due worker takes no new request");
+            pool.leave(socket);
+            pool.enter(socket, System.nanoTime() + 5_000_000_000L); // waits for the fresh worker
+            long next = pool.pids().get(0);
+            assertNotEquals(pid, next);
+            assertEquals(1, pool.served(socket));
+            pool.leave(socket);
+            assertTrue(lines.stream().anyMatch(l -> l.matches("Test worker 1/1 \\(pid " + pid + "\\) recycled at \\d+ ms "
+                    + "of age \\(workerMaxAge 200 ms\\): SIGTERM, a fresh worker takes its socket")), lines.toString());
         }
     }
 

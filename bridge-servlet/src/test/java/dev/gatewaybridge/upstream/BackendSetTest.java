@@ -64,6 +64,36 @@ class BackendSetTest {
         assertEquals(0, first.backend().inFlight());
     }
 
+    /** An ondemand worker not running is cold: started only when every running one is busy. */
+    @Test
+    void leastBusyTakesAColdBackendOnlyWhenEveryWarmOneIsBusy() {
+        BackendSet set = set(BackendSet.Balance.LEAST_BUSY, 1, "a:1", "b:1", "c:1");
+        Set<String> warm = new java.util.HashSet<>(Set.of("a:1"));
+        set.backends().forEach(b -> b.coldWhen(() -> !warm.contains(b.toString())));
+        for (int i = 0; i < 5; i++) {
+            try (var lease = set.acquire(b -> b)) {
+                assertEquals("a:1", name(lease), "the idle warm one, never a cold one");
+            }
+        }
+        var busy = set.acquire(b -> b);
+        assertEquals("a:1", name(busy));
+        var next = set.acquire(b -> b);
+        assertTrue(Set.of("b:1", "c:1").contains(name(next)), "a cold one, as the warm one is busy");
+        busy.close();
+        next.close();
+    }
+
+    @Test
+    void aLeaseRunsItsCloseActionOnceWhenClosedTwice() {
+        BackendSet set = set(BackendSet.Balance.LEAST_BUSY, 1, "a:1");
+        AtomicLong closed = new AtomicLong();
+        var lease = set.acquire(b -> b);
+        lease.onClose(closed::incrementAndGet);
+        lease.close();
+        lease.close();
+        assertEquals(1, closed.get());
+    }
+
     @Test
     void failsOverToTheNextBackendWhenOpeningFails() {
         BackendSet set = set(BackendSet.Balance.ROUND_ROBIN, 1, "a:1", "b:1");
