@@ -57,6 +57,11 @@ final class NativeSpawner implements Spawner {
         return new NativeSpawner(Daemon.start(binary()));
     }
 
+    /** Where the binary was extracted, for the start-up line (null before the first daemon starts). */
+    static synchronized Path extracted() {
+        return binary;
+    }
+
     /** Whether this build has the binary for this machine. */
     static boolean available() {
         return System.getProperty("os.name", "").startsWith("Linux")

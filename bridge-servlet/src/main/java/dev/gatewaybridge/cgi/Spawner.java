@@ -53,7 +53,8 @@ sealed interface Spawner extends AutoCloseable permits JdkSpawner, NativeSpawner
     }
 
     private static Spawner logged(Spawner spawner, String programs, String why) {
-        String how = spawner.name().equals("native") ? "the native spawner (gateway-spawn, forking as mod_cgid does)"
+        String how = spawner.name().equals("native") ? "the native spawner (gateway-spawn at "
+                + NativeSpawner.extracted() + ", forking as mod_cgid does)"
                 : "the JDK (ProcessBuilder, the JVM forks)";
         System.getLogger(Spawner.class.getName()).log(System.Logger.Level.INFO, "CGI " + programs
                 + ": programs start through " + how + ": " + why);

@@ -79,7 +79,7 @@ public final class ErrorPages implements GatewayApplication {
         try {
             outcome = Interception.run(next, environ, startResponse,
                     (status, headers) -> pages.containsKey(code(status)), 0);
-        } catch (RuntimeException failure) {
+        } catch (Exception | Error failure) { // checked exceptions and Errors (an AssertionError) crash too
             return failed(failure, environ, startResponse);
         }
         if (outcome instanceof Interception.Held held) {
@@ -101,12 +101,18 @@ public final class ErrorPages implements GatewayApplication {
      * failure a crash, 500 (as the servlet would answer). If that status has a page, the page answers, with
      * PEP 3333's exc_info (the application may have started another response), and the failure goes to
      * wsgi.errors, since it no longer reaches the servlet. A failure to read the request (an I/O cause: the
-     * client's fault or gone) and a status without a page go on to the servlet as they are.
+     * client's fault or gone), a status without a page, and a broken JVM (OutOfMemoryError: no page can be
+     * trusted to render) go on to the servlet as they are.
      */
-    private Iterable<byte[]> failed(RuntimeException failure, Map<String, Object> environ, StartResponse start) {
+    private Iterable<byte[]> failed(Throwable failure, Map<String, Object> environ, StartResponse start)
+            throws Exception {
         int code = failure instanceof HttpStatusException http ? http.status() : 500;
-        if (!pages.containsKey(code) || hasIoCause(failure)) {
-            throw failure;
+        boolean brokenJvm = failure instanceof VirtualMachineError && !(failure instanceof StackOverflowError);
+        if (!pages.containsKey(code) || hasIoCause(failure) || brokenJvm) {
+            if (failure instanceof Error error) {
+                throw error;
+            }
+            throw (Exception) failure;
         }
         if (environ.get(Environ.WSGI_ERRORS) instanceof PrintWriter errors) {
             errors.println("ErrorPages: the application failed, answering " + code + " with its error page: "

@@ -45,6 +45,7 @@ public final class Validator implements GatewayApplication {
 
     private final GatewayApplication next;
     private final Mode mode;
+    private final String layer;
 
     /** Strict validation of {@code next}. */
     public Validator(GatewayApplication next) {
@@ -52,8 +53,21 @@ public final class Validator implements GatewayApplication {
     }
 
     public Validator(GatewayApplication next, Mode mode) {
+        this(next, mode, null);
+    }
+
+    private Validator(GatewayApplication next, Mode mode, String layer) {
         this.next = Objects.requireNonNull(next, "next");
         this.mode = Objects.requireNonNull(mode, "mode");
+        this.layer = layer;
+    }
+
+    /**
+     * From web.xml, checking one layer of the chain: a report line ends {@code (in CLASS)}, naming the class of
+     * {@code next}, and a line an inner layer's Validator already wrote for the request is not repeated.
+     */
+    public static Validator ofLayer(GatewayApplication next, Map<String, String> params) {
+        return new Validator(next, mode(params), next.getClass().getName());
     }
 
     /** From web.xml: {@value #MODE} = {@code strict} | {@code report}. */
@@ -77,7 +91,7 @@ public final class Validator implements GatewayApplication {
 
     @Override
     public Iterable<byte[]> call(Map<String, Object> environ, StartResponse startResponse) throws Exception {
-        Violations violations = new Violations(mode, environ.get(Environ.WSGI_ERRORS));
+        Violations violations = new Violations(mode, environ, layer);
         EnvironCheck.check(environ, violations);
         guardStreams(environ, violations);
         boolean head = "HEAD".equals(environ.get(Environ.REQUEST_METHOD));

@@ -30,7 +30,7 @@ final class Chain {
         int validator = middleware.indexOf(Validator.class.getName());
         for (int i = middleware.size() - 1; i >= 0; i--) {
             if (validator >= 0 && i >= validator) {
-                app = new Validator(app, config.params()); // the layer below a listed Validator, checked too
+                app = Validator.ofLayer(app, config.params()); // the layer below a listed Validator, checked too
             }
             if (i != validator) {
                 app = newMiddleware(load(GatewayServlet.MIDDLEWARE, middleware.get(i), loader), app, config.params());

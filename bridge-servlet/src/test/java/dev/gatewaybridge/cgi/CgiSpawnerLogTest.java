@@ -75,7 +75,47 @@ class CgiSpawnerLogTest {
             String line = said.get(0);
             assertTrue(line.startsWith("INFO CGI " + root + ": programs start through " + how), line);
             assertTrue(line.endsWith("cgi.spawner=" + mode), line);
+            if (!mode.equals("jdk")) {
+                assertTrue(line.contains("gateway-spawn at " + NativeSpawner.extracted() + ","), line);
+                assertTrue(Files.isExecutable(NativeSpawner.extracted()), line);
+            }
             assertEquals("hi\n", RawHttp.get(c.port(), "/cgi-bin/hi.sh").text());
+        }
+    }
+
+    /**
+     * A jar built without a C compiler: the same classes in a loader that has no gateway-spawn resource. The
+     * mapping still starts (auto), and its line says the JDK runs the programs and that the binary is missing.
+     */
+    @org.junit.jupiter.api.Test
+    void aBuildWithoutGatewaySpawnSaysItStartsProgramsThroughTheJdkAndWhy() throws Exception {
+        java.net.URL[] path = java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .map(entry -> {
+                    try {
+                        return Path.of(entry).toUri().toURL();
+                    } catch (java.net.MalformedURLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }).toArray(java.net.URL[]::new);
+        java.util.concurrent.ExecutorService pumps = java.util.concurrent.Executors.newCachedThreadPool();
+        try (java.net.URLClassLoader withoutBinary = new java.net.URLClassLoader(path,
+                ClassLoader.getPlatformClassLoader()) {
+            @Override
+            public java.net.URL findResource(String name) {
+                return name.endsWith("/gateway-spawn") ? null : super.findResource(name);
+            }
+        }) {
+            java.lang.reflect.Method of = Class.forName(Spawner.class.getName(), true, withoutBinary)
+                    .getDeclaredMethod("of", String.class, java.util.concurrent.ExecutorService.class, String.class);
+            of.setAccessible(true);
+            try (AutoCloseable spawner = (AutoCloseable) of.invoke(null, "auto", pumps, "/srv/no-cc")) {
+                List<String> said = lines.stream().filter(l -> l.contains("/srv/no-cc")).toList();
+                assertEquals(List.of("INFO CGI /srv/no-cc: programs start through the JDK (ProcessBuilder, the JVM"
+                        + " forks): cgi.spawner=auto and the native spawner is unavailable: this build has no "
+                        + NativeSpawner.RESOURCE + " (no C compiler when it was built?)"), said);
+            }
+        } finally {
+            pumps.shutdownNow();
         }
     }
 }

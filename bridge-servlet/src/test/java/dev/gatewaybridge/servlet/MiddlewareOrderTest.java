@@ -13,6 +13,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import dev.gatewaybridge.api.GatewayApplication;
 import dev.gatewaybridge.api.Header;
 import dev.gatewaybridge.api.HttpStatusException;
+import dev.gatewaybridge.middleware.DenyPaths;
 import dev.gatewaybridge.middleware.ErrorPages;
 import dev.gatewaybridge.middleware.Validator;
 import dev.gatewaybridge.test.RawHttp;
@@ -54,6 +55,23 @@ class MiddlewareOrderTest {
         }
     }
 
+    @Tag("app-violation")
+    @ParameterizedTest
+    @CsvSource({"JETTY", "TOMCAT"})
+    void aValidatorListedBeforePassThroughMiddlewareReportsTheApplicationsMistakeOnceNamingTheLayer(Kind kind) {
+        String list = Validator.class.getName() + " " + DenyPaths.class.getName() + " " + DenyPaths.class.getName();
+        try (ServletContainer c = ServletContainer.start(kind, (env, start) -> {
+            start.start("200 OK", TEXT);
+            start.start("201 Created", TEXT);
+            return List.of("twice".getBytes(StandardCharsets.US_ASCII));
+        }, "", "/*", Map.of("middleware", list, "validator.mode", "report", "deny.paths", "/private"))) {
+            RawHttp.get(c.port(), "/");
+            List<String> said = c.log().stream().filter(l -> l.contains("[start_response.twice]")).toList();
+            assertEquals(1, said.size(), c.log()::toString);
+            assertTrue(said.get(0).contains("MiddlewareOrderTest"), said.get(0));
+        }
+    }
+
     @ParameterizedTest
     @CsvSource({"JETTY,validator-first", "TOMCAT,validator-first", "JETTY,validator-last", "TOMCAT,validator-last"})
     void errorPagesAnswerACrashWithThePageOfA500AndNoInternalText(Kind kind, String which) {
@@ -63,6 +81,23 @@ class MiddlewareOrderTest {
             RawHttp.Response r = RawHttp.get(c.port(), "/");
             assertEquals(500, r.status(), r::toString);
             assertTrue(r.header("Content-Type").startsWith("text/html"), r::toString);
+            assertTrue(r.text().contains("<h1>500 Internal Server Error</h1>"), r.text());
+            assertFalse(r.text().contains("secret"), r.text());
+            assertTrue(c.logged("secret detail"), c.log()::toString);
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"JETTY,checked", "TOMCAT,checked", "JETTY,error", "TOMCAT,error"})
+    void errorPagesAnswerACheckedExceptionOrAnErrorAsACrash(Kind kind, String thrown) {
+        try (ServletContainer c = serve(kind, ErrorPages.class.getName(), (env, start) -> {
+            if (thrown.equals("checked")) {
+                throw new Exception("secret detail"); // a SQLException, a parser's checked exception...
+            }
+            throw new AssertionError("secret detail");
+        })) {
+            RawHttp.Response r = RawHttp.get(c.port(), "/");
+            assertEquals(500, r.status(), r::toString);
             assertTrue(r.text().contains("<h1>500 Internal Server Error</h1>"), r.text());
             assertFalse(r.text().contains("secret"), r.text());
             assertTrue(c.logged("secret detail"), c.log()::toString);
