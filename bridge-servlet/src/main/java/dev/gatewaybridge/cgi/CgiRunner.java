@@ -26,7 +26,7 @@ import dev.gatewaybridge.api.HttpStatusException;
 import dev.gatewaybridge.api.Reasons;
 import dev.gatewaybridge.api.StartResponse;
 import dev.gatewaybridge.api.Write;
-import dev.gatewaybridge.upstream.BlockInputStream;
+import dev.gatewaybridge.bridge.BlockInputStream;
 
 /**
  * Runs a {@link GatewayApplication} as a CGI program (RFC 3875), as Python's

@@ -23,7 +23,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
-import dev.gatewaybridge.upstream.BlockInputStream;
+import dev.gatewaybridge.bridge.BlockInputStream;
 
 /**
  * Starts programs through {@code gateway-spawn} (src/main/c/gateway-spawn.c, which documents the protocol),

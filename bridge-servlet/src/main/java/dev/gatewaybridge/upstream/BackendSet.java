@@ -1,5 +1,7 @@
 package dev.gatewaybridge.upstream;
 
+import dev.gatewaybridge.bridge.BackendTimeoutException;
+import dev.gatewaybridge.bridge.BackendUnavailableException;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;

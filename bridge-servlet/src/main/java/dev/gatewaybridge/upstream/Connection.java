@@ -1,5 +1,7 @@
 package dev.gatewaybridge.upstream;
 
+import dev.gatewaybridge.bridge.BackendTimeoutException;
+import dev.gatewaybridge.bridge.BlockInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -25,9 +25,9 @@ import org.junit.jupiter.api.Test;
 
 import dev.gatewaybridge.api.Bodies;
 import dev.gatewaybridge.api.HttpStatusException;
-import dev.gatewaybridge.cgi.BadGatewayException;
+import dev.gatewaybridge.bridge.BackendUnavailableException;
+import dev.gatewaybridge.bridge.BadGatewayException;
 import dev.gatewaybridge.test.Peers;
-import dev.gatewaybridge.upstream.BackendUnavailableException;
 import dev.gatewaybridge.upstream.Param;
 
 /** Pooling, multiplexing, balancing and every fault, against the in-test FastCGI server. */

@@ -1,4 +1,4 @@
-package dev.gatewaybridge.upstream;
+package dev.gatewaybridge.bridge;
 
 import dev.gatewaybridge.api.HttpStatusException;
 

@@ -1,4 +1,4 @@
-package dev.gatewaybridge.cgi;
+package dev.gatewaybridge.bridge;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

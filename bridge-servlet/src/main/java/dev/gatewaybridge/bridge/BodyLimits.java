@@ -1,5 +1,6 @@
-package dev.gatewaybridge.upstream;
+package dev.gatewaybridge.bridge;
 
+import dev.gatewaybridge.upstream.ConfigReader;
 import java.time.Duration;
 
 /**
