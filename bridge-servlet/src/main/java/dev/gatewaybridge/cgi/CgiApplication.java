@@ -1,11 +1,5 @@
 package dev.gatewaybridge.cgi;
 
-import dev.gatewaybridge.bridge.BackendTimeoutException;
-import dev.gatewaybridge.bridge.BadGatewayException;
-import dev.gatewaybridge.bridge.CgiResponse;
-import dev.gatewaybridge.bridge.CgiResponseParser;
-import dev.gatewaybridge.bridge.DroppedHeaders;
-import dev.gatewaybridge.bridge.RequestBody;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,6 +27,12 @@ import dev.gatewaybridge.api.Header;
 import dev.gatewaybridge.api.HeaderRules;
 import dev.gatewaybridge.api.HttpStatusException;
 import dev.gatewaybridge.api.StartResponse;
+import dev.gatewaybridge.bridge.BackendTimeoutException;
+import dev.gatewaybridge.bridge.BadGatewayException;
+import dev.gatewaybridge.bridge.CgiResponse;
+import dev.gatewaybridge.bridge.CgiResponseParser;
+import dev.gatewaybridge.bridge.DroppedHeaders;
+import dev.gatewaybridge.bridge.RequestBody;
 import dev.gatewaybridge.files.FileApplication;
 import dev.gatewaybridge.paths.MissingSlash;
 

@@ -1,8 +1,5 @@
 package dev.gatewaybridge.cgi;
 
-import dev.gatewaybridge.api.ClosestName;
-import dev.gatewaybridge.bridge.CgiResponseParser;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,7 +13,9 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
+import dev.gatewaybridge.api.ClosestName;
 import dev.gatewaybridge.bridge.BodyLimits;
+import dev.gatewaybridge.bridge.CgiResponseParser;
 import dev.gatewaybridge.bridge.StderrLog;
 import dev.gatewaybridge.upstream.ConfigReader;
 

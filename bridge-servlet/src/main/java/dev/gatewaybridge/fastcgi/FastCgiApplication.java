@@ -1,18 +1,17 @@
 package dev.gatewaybridge.fastcgi;
 
-import dev.gatewaybridge.bridge.RequestBody;
 import static dev.gatewaybridge.fastcgi.FastCgi.*;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.time.Duration;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import dev.gatewaybridge.api.Bodies;
@@ -26,6 +25,7 @@ import dev.gatewaybridge.bridge.BodyLimits;
 import dev.gatewaybridge.bridge.CgiResponse;
 import dev.gatewaybridge.bridge.CgiResponseParser;
 import dev.gatewaybridge.bridge.DroppedHeaders;
+import dev.gatewaybridge.bridge.RequestBody;
 import dev.gatewaybridge.bridge.StderrLog;
 import dev.gatewaybridge.managed.WorkerPool;
 import dev.gatewaybridge.managed.WorkerSettings;

@@ -1,6 +1,5 @@
 package dev.gatewaybridge.scgi;
 
-import dev.gatewaybridge.bridge.RequestBody;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -21,6 +20,7 @@ import dev.gatewaybridge.bridge.BodyLimits;
 import dev.gatewaybridge.bridge.CgiResponse;
 import dev.gatewaybridge.bridge.CgiResponseParser;
 import dev.gatewaybridge.bridge.DroppedHeaders;
+import dev.gatewaybridge.bridge.RequestBody;
 import dev.gatewaybridge.upstream.BackendAddress;
 import dev.gatewaybridge.upstream.BackendSet;
 import dev.gatewaybridge.upstream.ConfigReader;

@@ -1,7 +1,5 @@
 package dev.gatewaybridge.upstream;
 
-import dev.gatewaybridge.bridge.BackendTimeoutException;
-import dev.gatewaybridge.bridge.BackendUnavailableException;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
@@ -11,6 +9,9 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
+
+import dev.gatewaybridge.bridge.BackendTimeoutException;
+import dev.gatewaybridge.bridge.BackendUnavailableException;
 
 /**
  * The backends of one bridge: chooses one per request (round-robin or least-busy), fails over to the next

@@ -1,7 +1,5 @@
 package dev.gatewaybridge.upstream;
 
-import dev.gatewaybridge.bridge.BackendTimeoutException;
-import dev.gatewaybridge.bridge.BlockInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,6 +9,9 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
+
+import dev.gatewaybridge.bridge.BackendTimeoutException;
+import dev.gatewaybridge.bridge.BlockInputStream;
 
 /**
  * One connection to a backend, TCP or Unix domain, with every wait bounded: the connect by the connect

@@ -1,6 +1,5 @@
 package dev.gatewaybridge.bridge;
 
-import dev.gatewaybridge.upstream.ConfigReader;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -16,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.gatewaybridge.api.Environ;
 import dev.gatewaybridge.api.HttpStatusException;
+import dev.gatewaybridge.upstream.ConfigReader;
 
 /** The shared body buffer: memory then file, replayable, 413 and 400, and its parameters. */
 class BufferedBodyTest {

@@ -1,7 +1,5 @@
 package dev.gatewaybridge.cgi;
 
-import dev.gatewaybridge.bridge.CgiResponse;
-import dev.gatewaybridge.bridge.CgiResponseParser;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,6 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.gatewaybridge.api.GatewayApplication;
 import dev.gatewaybridge.api.Header;
+import dev.gatewaybridge.bridge.CgiResponse;
+import dev.gatewaybridge.bridge.CgiResponseParser;
 import dev.gatewaybridge.test.RawHttp;
 
 /** CgiRunner: its output read back by the CGI response parser, and the runner under a real Apache mod_cgi. */

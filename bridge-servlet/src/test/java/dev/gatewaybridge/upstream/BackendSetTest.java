@@ -1,7 +1,5 @@
 package dev.gatewaybridge.upstream;
 
-import dev.gatewaybridge.bridge.BackendTimeoutException;
-import dev.gatewaybridge.bridge.BackendUnavailableException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -23,6 +21,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
+
+import dev.gatewaybridge.bridge.BackendTimeoutException;
+import dev.gatewaybridge.bridge.BackendUnavailableException;
 
 class BackendSetTest {
 
