@@ -457,7 +457,7 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
                 if (body.replayable()) {
                     throw e; // the temporary file
                 }
-                throw new ClientGoneException(e); // the client left during the upload
+                throw new ClientUploadException(e); // the client left during the upload
             }
             if (n < 0) {
                 break;
@@ -469,8 +469,8 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
     }
 
     /** Reading the request body failed: the client, not the backend, is at fault. */
-    static final class ClientGoneException extends UncheckedIOException {
-        ClientGoneException(IOException cause) {
+    static final class ClientUploadException extends UncheckedIOException {
+        ClientUploadException(IOException cause) {
             super("client request body: " + cause.getMessage(), cause);
         }
     }
