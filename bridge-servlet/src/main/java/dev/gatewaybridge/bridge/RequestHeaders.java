@@ -13,14 +13,12 @@ public final class RequestHeaders {
      * HTTP_PROXY: httpoxy (CVE-2016-5385), a "Proxy:" request header would become the variable CGI-era
      * libraries read as their outgoing proxy. Never HTTP_PROXY_AUTHORIZATION: credentials for a proxy, not for
      * the application (RFC 9110 §11.7.2; Apache does not pass it to CGI). Not HTTP_CONTENT_TYPE/LENGTH: they
-     * travel without the prefix (RFC 3875 §4.1.18 "SHOULD NOT" duplicate them). Not HTTP_TRANSFER_ENCODING:
-     * the container already removed the chunked framing (RFC 9112 §7), and a backend seeing "chunked" next to
-     * a CONTENT_LENGTH ignores the body (Werkzeug does).
+     * travel without the prefix (RFC 3875 §4.1.18 "SHOULD NOT" duplicate them). A bridge may keep back more
+     * (FastCGI and SCGI: HTTP_TRANSFER_ENCODING, as nginx), never less.
      */
     public static boolean forwarded(String key) {
         return isHttpKey(key) && switch (key) {
-            case "HTTP_PROXY", "HTTP_PROXY_AUTHORIZATION", "HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH",
-                    "HTTP_TRANSFER_ENCODING" -> false;
+            case "HTTP_PROXY", "HTTP_PROXY_AUTHORIZATION", "HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH" -> false;
             default -> true;
         };
     }

@@ -232,10 +232,17 @@ public final class Params {
         return query.isEmpty() ? path : path + "?" + query;
     }
 
+    /**
+     * Not HTTP_TRANSFER_ENCODING (nginx does not send it): the container already removed the chunked framing
+     * (RFC 9112 §7), and a backend seeing "chunked" next to a CONTENT_LENGTH ignores the body (Werkzeug does).
+     * The CGI bridge passes it, as Apache's mod_cgi does.
+     */
+    private static final String HTTP_TRANSFER_ENCODING = "HTTP_TRANSFER_ENCODING";
+
     /** Request headers as {@code HTTP_*} as {@link RequestHeaders#forwarded} allows; never a value with CR, LF or NUL. */
     private static void headers(Map<String, Object> environ, List<Param> out) {
         environ.forEach((key, v) -> { // forEach: no entry object per environ entry, unlike entrySet()
-            if (v instanceof String value && RequestHeaders.forwarded(key)) {
+            if (v instanceof String value && RequestHeaders.forwarded(key) && !key.equals(HTTP_TRANSFER_ENCODING)) {
                 rejectControls(key, value);
                 out.add(new Param(key, value));
             }
