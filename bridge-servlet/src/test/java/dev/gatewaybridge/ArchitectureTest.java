@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.module.ModuleDescriptor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -26,6 +27,12 @@ class ArchitectureTest {
 
     private static final Path SOURCES = Path.of("src/main/java/dev/gatewaybridge");
     private static final Set<String> BRIDGES = Set.of("cgi", "fastcgi", "scgi");
+    /** What applications, their web.xml and their tests program against: module-info exports these. */
+    private static final Set<String> USER_FACING = new TreeSet<>(Set.of("api", "servlet", "middleware", "testing",
+            "cgi", "fastcgi", "scgi", "files", "paths"));
+    /** The layers below the bridges, the library's own. */
+    private static final Set<String> INTERNAL = Set.of("bridge", "upstream", "managed", "process", "config",
+            "server");
     private static final Pattern REFERENCE = Pattern.compile("\\bdev\\.gatewaybridge\\.([a-z]+)\\.");
     /** Comments and string or character literals, which may name a package without depending on it. */
     private static final Pattern NOT_CODE = Pattern.compile(
@@ -56,6 +63,22 @@ class ArchitectureTest {
     @Test
     void theApiDependsOnNoOtherPackage() {
         assertEquals(Set.of(), dependencies().getOrDefault("api", Set.of()));
+    }
+
+    @Test
+    void theModuleExportsWhatUsersProgramAgainstAndNothingElse() throws IOException {
+        ModuleDescriptor module;
+        try (var in = Files.newInputStream(Path.of("target/classes/module-info.class"))) {
+            module = ModuleDescriptor.read(in);
+        }
+        Set<String> exported = new TreeSet<>();
+        module.exports().forEach(e -> exported.add(e.source().substring("dev.gatewaybridge.".length())));
+        assertEquals(USER_FACING, exported);
+        // Every package is one or the other: a new one must be placed on purpose.
+        Set<String> unplaced = new TreeSet<>(dependencies().keySet());
+        unplaced.removeAll(USER_FACING);
+        unplaced.removeAll(INTERNAL);
+        assertEquals(Set.of(), unplaced, "packages neither exported nor internal");
     }
 
     @Test

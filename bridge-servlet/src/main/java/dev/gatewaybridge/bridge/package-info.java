@@ -6,9 +6,10 @@
  * response (RFC 3875 §6) a backend's output is, {@link dev.gatewaybridge.bridge.CgiResponseParser parsed}
  * once for all three, with the hop-by-hop headers it may not pass on ({@link
  * dev.gatewaybridge.bridge.DroppedHeaders}); the backend's stderr as log records ({@link
- * dev.gatewaybridge.bridge.StderrLog}); and its faults: {@link dev.gatewaybridge.bridge.BadGatewayException}
- * (502, an invalid answer), {@link dev.gatewaybridge.bridge.BackendUnavailableException} (502, no answer) and
- * {@link dev.gatewaybridge.bridge.BackendTimeoutException} (504, no answer in time).
+ * dev.gatewaybridge.bridge.StderrLog}). Its faults are the API's, as applications and middleware see them:
+ * {@link dev.gatewaybridge.api.BadGatewayException} (502, an invalid answer), {@link
+ * dev.gatewaybridge.api.BackendUnavailableException} (502, no answer) and {@link
+ * dev.gatewaybridge.api.BackendTimeoutException} (504, no answer in time).
  *
  * <p>It depends on {@code api} only (and {@code upstream.ConfigReader} until configuration has its own
  * package); the bridges depend on it; it depends on no bridge (ArchitectureTest).

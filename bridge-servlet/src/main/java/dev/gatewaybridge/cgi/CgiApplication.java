@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
+import dev.gatewaybridge.api.BackendTimeoutException;
+import dev.gatewaybridge.api.BadGatewayException;
 import dev.gatewaybridge.api.Bodies;
 import dev.gatewaybridge.api.Environ;
 import dev.gatewaybridge.api.GatewayApplication;
@@ -27,8 +29,6 @@ import dev.gatewaybridge.api.Header;
 import dev.gatewaybridge.api.HeaderRules;
 import dev.gatewaybridge.api.HttpStatusException;
 import dev.gatewaybridge.api.StartResponse;
-import dev.gatewaybridge.bridge.BackendTimeoutException;
-import dev.gatewaybridge.bridge.BadGatewayException;
 import dev.gatewaybridge.bridge.CgiResponse;
 import dev.gatewaybridge.bridge.CgiResponseParser;
 import dev.gatewaybridge.bridge.DroppedHeaders;

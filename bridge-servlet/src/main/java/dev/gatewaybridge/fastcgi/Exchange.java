@@ -8,8 +8,8 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import dev.gatewaybridge.api.BackendTimeoutException;
 import dev.gatewaybridge.api.HttpStatusException;
-import dev.gatewaybridge.bridge.BackendTimeoutException;
 import dev.gatewaybridge.bridge.StderrLog;
 
 /**

@@ -14,13 +14,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import dev.gatewaybridge.api.BackendUnavailableException;
 import dev.gatewaybridge.api.Bodies;
 import dev.gatewaybridge.api.Environ;
 import dev.gatewaybridge.api.GatewayApplication;
 import dev.gatewaybridge.api.Header;
 import dev.gatewaybridge.api.HttpStatusException;
 import dev.gatewaybridge.api.StartResponse;
-import dev.gatewaybridge.bridge.BackendUnavailableException;
 import dev.gatewaybridge.bridge.BodyLimits;
 import dev.gatewaybridge.bridge.CgiResponse;
 import dev.gatewaybridge.bridge.CgiResponseParser;

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 
-import dev.gatewaybridge.bridge.BackendTimeoutException;
+import dev.gatewaybridge.api.BackendTimeoutException;
 import dev.gatewaybridge.upstream.BackendAddress;
 import dev.gatewaybridge.upstream.Param;
 import dev.gatewaybridge.upstream.QuickAck;

@@ -1,6 +1,6 @@
 package dev.gatewaybridge.fastcgi;
 
-import dev.gatewaybridge.bridge.BadGatewayException;
+import dev.gatewaybridge.api.BadGatewayException;
 
 /**
  * The backend broke the FastCGI wire format (wrong version, a truncated record, a malformed name-value

@@ -1,6 +1,6 @@
 package dev.gatewaybridge.fastcgi;
 
-import dev.gatewaybridge.bridge.BadGatewayException;
+import dev.gatewaybridge.api.BadGatewayException;
 
 /**
  * The backend ended a request without serving it (FCGI_END_REQUEST with FCGI_CANT_MPX_CONN,

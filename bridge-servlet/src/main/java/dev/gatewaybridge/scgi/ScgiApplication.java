@@ -10,12 +10,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.gatewaybridge.api.BackendTimeoutException;
+import dev.gatewaybridge.api.BackendUnavailableException;
+import dev.gatewaybridge.api.BadGatewayException;
 import dev.gatewaybridge.api.GatewayApplication;
 import dev.gatewaybridge.api.HttpStatusException;
 import dev.gatewaybridge.api.StartResponse;
-import dev.gatewaybridge.bridge.BackendTimeoutException;
-import dev.gatewaybridge.bridge.BackendUnavailableException;
-import dev.gatewaybridge.bridge.BadGatewayException;
 import dev.gatewaybridge.bridge.BodyLimits;
 import dev.gatewaybridge.bridge.CgiResponse;
 import dev.gatewaybridge.bridge.CgiResponseParser;

@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
-import dev.gatewaybridge.bridge.BackendTimeoutException;
-import dev.gatewaybridge.bridge.BackendUnavailableException;
+import dev.gatewaybridge.api.BackendTimeoutException;
+import dev.gatewaybridge.api.BackendUnavailableException;
 
 /**
  * The backends of one bridge: chooses one per request (round-robin or least-busy), fails over to the next

@@ -10,7 +10,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
 
-import dev.gatewaybridge.bridge.BackendTimeoutException;
+import dev.gatewaybridge.api.BackendTimeoutException;
 import dev.gatewaybridge.bridge.BlockInputStream;
 
 /**

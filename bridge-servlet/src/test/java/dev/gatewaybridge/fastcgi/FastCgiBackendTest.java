@@ -23,10 +23,10 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import dev.gatewaybridge.api.BackendUnavailableException;
+import dev.gatewaybridge.api.BadGatewayException;
 import dev.gatewaybridge.api.Bodies;
 import dev.gatewaybridge.api.HttpStatusException;
-import dev.gatewaybridge.bridge.BackendUnavailableException;
-import dev.gatewaybridge.bridge.BadGatewayException;
 import dev.gatewaybridge.test.Peers;
 import dev.gatewaybridge.upstream.Param;
 

@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
-import dev.gatewaybridge.bridge.BackendTimeoutException;
-import dev.gatewaybridge.bridge.BackendUnavailableException;
+import dev.gatewaybridge.api.BackendTimeoutException;
+import dev.gatewaybridge.api.BackendUnavailableException;
 
 class BackendSetTest {
 

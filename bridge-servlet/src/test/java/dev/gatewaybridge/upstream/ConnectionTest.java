@@ -21,7 +21,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.gatewaybridge.bridge.BackendTimeoutException;
+import dev.gatewaybridge.api.BackendTimeoutException;
 
 class ConnectionTest {
 

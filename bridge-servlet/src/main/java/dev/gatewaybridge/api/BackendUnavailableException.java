@@ -1,4 +1,4 @@
-package dev.gatewaybridge.bridge;
+package dev.gatewaybridge.api;
 
 
 /**
