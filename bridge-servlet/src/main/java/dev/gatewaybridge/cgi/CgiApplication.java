@@ -29,6 +29,7 @@ import dev.gatewaybridge.api.HttpStatusException;
 import dev.gatewaybridge.api.StartResponse;
 import dev.gatewaybridge.files.FileApplication;
 import dev.gatewaybridge.paths.MissingSlash;
+import dev.gatewaybridge.process.Spawner;
 import dev.gatewaybridge.upstream.BodyLimits;
 import dev.gatewaybridge.upstream.BufferedBody;
 import dev.gatewaybridge.upstream.RequestInput;
@@ -93,8 +94,8 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
             return t;
         });
         try {
-            this.spawner = Spawner.of(config.spawner(), pumps,
-                    String.valueOf(config.root() != null ? config.root() : config.program()));
+            this.spawner = Spawner.of(config.spawner(), CgiConfig.SPAWNER, pumps,
+                    "CGI " + (config.root() != null ? config.root() : config.program()));
         } catch (RuntimeException e) {
             timers.shutdownNow();
             pumps.shutdownNow();

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
+import dev.gatewaybridge.process.Spawner;
 import dev.gatewaybridge.upstream.StderrLog;
 
 /**

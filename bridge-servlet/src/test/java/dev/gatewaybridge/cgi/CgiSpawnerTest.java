@@ -25,6 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.gatewaybridge.process.NativeSpawner;
 import dev.gatewaybridge.test.Peers;
 
 /** The native spawner's own contract: built in CI, chosen by default, its daemon private, robust and reaped. */

@@ -1,4 +1,4 @@
-package dev.gatewaybridge.cgi;
+package dev.gatewaybridge.process;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -33,11 +33,11 @@ import dev.gatewaybridge.upstream.BlockInputStream;
  * one thread here; it kills a program's process group on request and all of them when its stdin closes.
  * A daemon that dies is restarted on the next request.
  */
-final class NativeSpawner implements Spawner {
+public final class NativeSpawner implements Spawner {
 
     private static final System.Logger LOG = System.getLogger(NativeSpawner.class.getName());
     /** Where the build puts the binary: one per OS and architecture, named as Java names them. */
-    static final String RESOURCE = "native/linux-" + System.getProperty("os.arch") + "/gateway-spawn";
+    public static final String RESOURCE = "native/linux-" + System.getProperty("os.arch") + "/gateway-spawn";
     /** sun_path of struct sockaddr_un on Linux, with its terminating NUL. */
     private static final int MAX_SOCKET_PATH = 107;
     /** Strings are encoded as ProcessBuilder encodes them, so both spawners pass the same bytes. */
@@ -58,12 +58,12 @@ final class NativeSpawner implements Spawner {
     }
 
     /** Where the binary was extracted, for the start-up line (null before the first daemon starts). */
-    static synchronized Path extracted() {
+    public static synchronized Path extracted() {
         return binary;
     }
 
     /** Whether this build has the binary for this machine. */
-    static boolean available() {
+    public static boolean available() {
         return System.getProperty("os.name", "").startsWith("Linux")
                 && NativeSpawner.class.getResource(RESOURCE) != null;
     }
@@ -141,12 +141,12 @@ final class NativeSpawner implements Spawner {
     }
 
     /** The daemon's socket, for tests. */
-    Path socket() {
+    public Path socket() {
         return daemon.socket;
     }
 
     /** The daemon's process, for tests. */
-    ProcessHandle daemonProcess() {
+    public ProcessHandle daemonProcess() {
         return daemon.process.toHandle();
     }
 
@@ -571,11 +571,11 @@ final class NativeSpawner implements Spawner {
     }
 
     /** The request frame: "GBS1", token, argc, envc, length, then dir, argv and envp, each NUL-terminated. */
-    static final class Frame {
+    public static final class Frame {
         private Frame() {
         }
 
-        static byte[] encode(int token, Path dir, List<String> command, Map<String, String> env)
+        public static byte[] encode(int token, Path dir, List<String> command, Map<String, String> env)
                 throws IOException {
             if (!command.get(0).startsWith("/")) {
                 throw new IOException("gateway-spawn runs programs by absolute path only: " + command.get(0));
