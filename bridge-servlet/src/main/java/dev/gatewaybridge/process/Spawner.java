@@ -65,7 +65,7 @@ public sealed interface Spawner extends AutoCloseable permits JdkSpawner, Native
     }
 
     /** A started program: its stdin and stdout, its stderr lines and exit, and a way to kill it. */
-    sealed interface Program permits JdkSpawner.JdkProgram, NativeSpawner.NativeProgram {
+    sealed interface Program permits JdkSpawner.JdkProgram, NativeProgram {
 
         /** The program's stdout (for CGI: the response). */
         InputStream stdout();
