@@ -25,7 +25,8 @@ public final class SpawnWriter {
      * The request frame: "GBS1", token, argc, envc, length (big-endian u32), then dir, argv and envp, each
      * NUL-terminated (gateway-spawn.c, header comment item 1). Refuses a relative program and a NUL byte.
      */
-    public static byte[] request(int token, Path dir, List<String> command, Map<String, String> env) throws IOException {
+    public static byte[] request(int token, Path dir, List<String> command, Map<String, String> env)
+            throws IOException {
         if (!command.get(0).startsWith("/")) {
             throw new IOException("gateway-spawn runs programs by absolute path only: " + command.get(0));
         }

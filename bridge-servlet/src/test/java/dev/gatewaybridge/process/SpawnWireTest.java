@@ -105,7 +105,8 @@ class SpawnWireTest {
     void malformedFramesGetTheDaemonsReasons() throws IOException {
         byte[] ok = SpawnWriter.request(1, Path.of("/"), List.of("/bin/true"), Map.of());
         Map<String, byte[]> bad = new LinkedHashMap<>();
-        bad.put("bad magic (not a GBS1 frame)", "GET / HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        bad.put("bad magic (not a GBS1 frame)",
+                "GET / HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         bad.put("connection closed or timed out before a whole frame header",
                 "GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII)); // 18 bytes, then end of file
         bad.put("payload length out of range (max 1 MiB)", header(9, 1, 0, Integer.MAX_VALUE));
