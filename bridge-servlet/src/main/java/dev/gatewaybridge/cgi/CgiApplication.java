@@ -35,6 +35,7 @@ import dev.gatewaybridge.bridge.DroppedHeaders;
 import dev.gatewaybridge.bridge.RequestBody;
 import dev.gatewaybridge.files.FileApplication;
 import dev.gatewaybridge.paths.MissingSlash;
+import dev.gatewaybridge.process.Spawner;
 
 /**
  * Runs CGI programs (RFC 3875) as a gateway application: resolves the program from PATH_INFO (or runs one
@@ -95,8 +96,8 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
             return t;
         });
         try {
-            this.spawner = Spawner.of(config.spawner(), pumps,
-                    String.valueOf(config.root() != null ? config.root() : config.program()));
+            this.spawner = Spawner.of(config.spawner(), CgiConfig.SPAWNER, pumps,
+                    "CGI " + (config.root() != null ? config.root() : config.program()), LOG);
         } catch (RuntimeException e) {
             timers.shutdownNow();
             pumps.shutdownNow();
