@@ -42,7 +42,7 @@ import dev.gatewaybridge.process.Spawner;
  * fixed program), starts it with exactly the CGI environment, streams the request body to its stdin, parses
  * its stdout as a CGI response and streams the body back. Local redirects are re-dispatched here, "nph-"
  * programs pass through, stderr goes to {@code wsgi.errors}. Configured by {@link CgiConfig} ({@code cgi.*}
- * init-params, README section "cgi").
+ * init-params, docs/cgi.md).
  *
  * <p>Limits: a per-request timeout kills the program and its descendants (504 if nothing was sent yet), a cap
  * on programs running at once answers 503 with Retry-After, and a client that goes away kills the program.

@@ -13,7 +13,7 @@ import dev.gatewaybridge.paths.PathPatterns;
 
 /**
  * The configuration of a {@link FileApplication}, read once and immutable: from init-params
- * ({@link #fromParams}; names are the {@code files.*} constants, documented in README section "files") or
+ * ({@link #fromParams}; names are the {@code files.*} constants, documented in docs/files.md) or
  * {@link #builder()}. A wrong value fails with an {@link IllegalArgumentException} naming the param.
  *
  * @param root       the directory served

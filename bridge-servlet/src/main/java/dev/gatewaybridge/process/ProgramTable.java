@@ -12,7 +12,7 @@ import java.util.function.Consumer;
  */
 final class ProgramTable implements SpawnListener {
 
-    /** The daemon's lines are NativeSpawner's, the logger README's Logging table names. */
+    /** The daemon's lines are NativeSpawner's, the logger docs/logging.md names. */
     private static final System.Logger LOG = System.getLogger(NativeSpawner.class.getName());
 
     private final Map<Integer, NativeProgram> programs = new ConcurrentHashMap<>();

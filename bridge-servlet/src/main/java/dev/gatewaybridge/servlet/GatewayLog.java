@@ -5,7 +5,7 @@ import java.lang.System.Logger.Level;
 /**
  * The servlet's own log lines, prefixed with the servlet's name, through {@code System.Logger}
  * {@value #NAME}: the same logger hierarchy ({@code dev.gatewaybridge.*}) as the bridges' pools and spawners,
- * so one logging configuration on either container routes and filters them all (README "Logging").
+ * so one logging configuration on either container routes and filters them all (docs/logging.md).
  */
 final class GatewayLog {
     /** The logger of every servlet's own lines. */

@@ -5,7 +5,7 @@ import java.lang.System.Logger.Level;
 
 /**
  * {@code wsgi.errors}: text the application writes goes to the error log (PEP 3333), at INFO through
- * {@code System.Logger} {@value #NAME}, beside the servlet's own lines (README "Logging"). The complete lines
+ * {@code System.Logger} {@value #NAME}, beside the servlet's own lines (docs/logging.md). The complete lines
  * of one write are one log record (a bridge hands over a program's stderr lines that arrived together in one
  * write: a record per line cost each its container header); a partial line waits for its end or a flush.
  * One instance serves the whole servlet (no allocation per request); each thread collects its own partial

@@ -48,7 +48,7 @@ class CgiAcceptPathInfoTest {
             assertEquals(403, RawHttp.get(c.port(), "/cgi-bin/admin.sh").status(), "the constraint holds");
             assertFalse(Files.exists(marker));
             RawHttp.Response r = RawHttp.get(c.port(), "/cgi-bin/admin.sh/extra");
-            assertEquals(200, r.status(), "what the README warns of: " + r);
+            assertEquals(200, r.status(), "what docs/cgi.md warns of: " + r);
             assertTrue(Files.exists(marker), "the script ran past its constraint");
         }
     }
@@ -75,7 +75,7 @@ class CgiAcceptPathInfoTest {
     @ParameterizedTest
     @EnumSource(Kind.class)
     void aConstraintOnTheScriptAndEverythingBelowItCoversItsPathInfo(Kind kind) throws Exception {
-        // The README's other remedy: the prefix pattern /admin.sh/* also matches /admin.sh (Servlet 6 §12.2).
+        // docs/cgi.md's other remedy: the prefix pattern /admin.sh/* also matches /admin.sh (Servlet 6 §12.2).
         admin();
         try (CgiApplication cgi = CgiApplication.builder().root(root).application();
              ServletContainer c = ServletContainer.start(kind, cgi, "", "/cgi-bin/*", Map.of(),

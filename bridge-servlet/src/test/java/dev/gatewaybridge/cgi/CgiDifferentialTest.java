@@ -22,7 +22,7 @@ import dev.gatewaybridge.test.ServletContainer;
 /**
  * The same printenv script behind Apache httpd's mod_cgi and behind CgiApplication (in Jetty), for crafted
  * requests: the RFC 3875 meta-variables, REQUEST_URI, SCRIPT_FILENAME, DOCUMENT_ROOT and every HTTP_* must
- * match. The intended differences are the lists below, each in README section "differences".
+ * match. The intended differences are the lists below, each in docs/differences.md.
  */
 class CgiDifferentialTest {
 
@@ -31,7 +31,7 @@ class CgiDifferentialTest {
             "PATH_INFO", "PATH_TRANSLATED", "QUERY_STRING", "REMOTE_ADDR", "REMOTE_HOST", "REMOTE_USER",
             "REQUEST_METHOD", "SCRIPT_NAME", "SERVER_NAME", "SERVER_PORT", "SERVER_PROTOCOL", "REQUEST_URI",
             "SCRIPT_FILENAME", "DOCUMENT_ROOT", "REQUEST_SCHEME", "HTTPS", "PATH", "SERVER_ADDR");
-    /** Set by Apache only (README "differences"). */
+    /** Set by Apache only (docs/differences.md). */
     static final Set<String> APACHE_ONLY = Set.of("SERVER_SIGNATURE", "SERVER_ADMIN",
             "CONTEXT_PREFIX", "CONTEXT_DOCUMENT_ROOT");
     /** Same name, different value by design: SERVER_SOFTWARE names the server, REMOTE_PORT the connection, ARGV
@@ -113,7 +113,7 @@ class CgiDifferentialTest {
         unexplained.removeAll(COMPARED);
         unexplained.removeIf(k -> k.startsWith("HTTP_") || APACHE_ONLY.contains(k) && !ours.containsKey(k)
                 || VALUE_DIFFERS.contains(k));
-        assertTrue(unexplained.isEmpty(), request + ": variables set by one server only, not in the README: "
+        assertTrue(unexplained.isEmpty(), request + ": variables set by one server only, not in docs/differences.md: "
                 + unexplained + "\napache: " + apache + "\nours:   " + ours);
     }
 

@@ -417,14 +417,14 @@ class FastCgiManagedWorkersTest {
         assertTrue(workers().isEmpty(), "no fcgiwrap left");
     }
 
-    /** The README's web.xml example for php-cgi, its init-params as printed, the root replaced. */
+    /** The web.xml example for php-cgi in docs/fastcgi.md, its init-params as printed, the root replaced. */
     @ParameterizedTest
     @EnumSource(Kind.class)
-    void theReadmeExampleServesPhpAsItSays(Kind kind) throws Exception {
+    void theDocumentedExampleServesPhpAsItSays(Kind kind) throws Exception {
         Peers.require("php-cgi", "/usr/bin/php-cgi");
-        String readme = Files.readString(Path.of("..", "README.md"));
+        String readme = Files.readString(Path.of("..", "docs", "fastcgi.md"));
         int section = readme.indexOf("<!-- section: managed-workers -->");
-        assertTrue(section >= 0, "README has a Managed workers section");
+        assertTrue(section >= 0, "docs/fastcgi.md has a Managed workers section");
         java.util.regex.Matcher xml = java.util.regex.Pattern.compile("```xml\n(.*?)```", java.util.regex.Pattern.DOTALL)
                 .matcher(readme);
         assertTrue(xml.find(section), "with an xml block");

@@ -20,11 +20,11 @@ import dev.gatewaybridge.test.ServletContainer;
 
 /**
  * The same php-fpm pool behind nginx and behind our bridge: PHP's $_SERVER must come out the same for a set
- * of crafted requests, but for the differences listed in README ("Intended differences", FastCGI).
+ * of crafted requests, but for the differences listed in docs/differences.md (FastCGI).
  */
 class FastCgiNginxDifferentialTest {
 
-    /** Keys that differ by nature of two different servers, or by choice; each is explained in README. */
+    /** Keys that differ by nature of two different servers, or by choice; each is explained in docs/differences.md. */
     static final Set<String> INTENDED = Set.of(
             "SERVER_SOFTWARE",      // nginx/1.x vs the servlet container's
             "SERVER_PORT",          // two servers, two ports

@@ -23,7 +23,7 @@ import dev.gatewaybridge.test.ServletContainer;
 /**
  * A PHP application laid out as DokuWiki is (doku.php, lib/ with CSS and PHP, data/ and conf/ never to be
  * served) in one servlet at /*: DenyPaths, then StaticFiles passing *.php and missing files on to a real
- * php-fpm. The README's "Deploying real applications" PHP example, on Jetty and Tomcat.
+ * php-fpm. The PHP example of docs/deploying.md ("Deploying real applications"), on Jetty and Tomcat.
  */
 class PhpAppLayoutTest {
 
@@ -62,7 +62,7 @@ class PhpAppLayoutTest {
     @ParameterizedTest
     @EnumSource(ServletContainer.Kind.class)
     void staticFilesPhpPagesAndDeniedFoldersShareOneMapping(ServletContainer.Kind kind) {
-        // the README's web.xml, as init-params
+        // the web.xml of docs/deploying.md, as init-params
         server = ServletContainer.start(kind, null, "/wiki", "/*", Map.ofEntries(
                 Map.entry("application", FastCgiApplication.class.getName()),
                 Map.entry("middleware", DenyPaths.class.getName() + " " + StaticFiles.class.getName()),

@@ -20,8 +20,8 @@ import dev.gatewaybridge.test.ServletContainer;
 import dev.gatewaybridge.test.UwsgiRig;
 
 /**
- * The README's Django deployment: Django in a real uWSGI over SCGI, its collected static/ (STATIC_ROOT) served
- * by StaticFiles in front, in one servlet, on Jetty and Tomcat.
+ * The Django deployment of docs/deploying.md: Django in a real uWSGI over SCGI, its collected static/
+ * (STATIC_ROOT) served by StaticFiles in front, in one servlet, on Jetty and Tomcat.
  */
 class DjangoStaticFilesTest {
 

@@ -131,6 +131,36 @@ class SampleAppsTest {
         assertTrue(log.toString().startsWith("shout: /app/x served in "), log.toString());
     }
 
+    @Test
+    void readmeServesTheReadmeAndEachDocsPageItLinksAndNothingElse() throws Exception {
+        // The checkout's README.md and docs/, as the WAR packs them under WEB-INF/classes/sample/.
+        ReadmeApp app = new ReadmeApp(name -> {
+            try {
+                java.nio.file.Path file = java.nio.file.Path.of("..", name);
+                return java.nio.file.Files.exists(file) ? java.nio.file.Files.newInputStream(file) : null;
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        assertTrue(page(app, "/sample/README.md", "").startsWith("# Gateway Bridge\n"));
+        assertEquals("200 OK", status);
+        assertTrue(headers.get(0).value().startsWith("text/plain"), headers.toString());
+        assertTrue(page(app, "/sample/docs", "/cgi.md").startsWith("# CGI bridge\n"));
+        assertEquals("200 OK", status);
+        assertTrue(page(app, "/sample/docs", "/fastcgi.md").contains("<!-- section: managed-workers -->"));
+        page(app, "/sample/docs", "/nope.md");
+        assertEquals("404 Not Found", status);
+        page(app, "/sample/docs", "/../pom.xml");
+        assertEquals("404 Not Found", status, "only the pages the README links");
+    }
+
+    private String page(ReadmeApp app, String scriptName, String pathInfo) {
+        Map<String, Object> environ = environ("", null);
+        environ.put(Environ.SCRIPT_NAME, scriptName);
+        environ.put(Environ.PATH_INFO, pathInfo);
+        return new String(app.call(environ, startResponse).iterator().next(), StandardCharsets.UTF_8);
+    }
+
     private static Map<String, Object> environ(String query, InputStream input) {
         Map<String, Object> environ = new HashMap<>();
         environ.put(Environ.REQUEST_METHOD, "GET");

@@ -80,6 +80,15 @@ abstract class SampleSuite {
     }
 
     @Test
+    void theDocsPagesTheReadmeLinksAreServedBesideIt() throws Exception {
+        RawHttp.Response cgi = request("GET", "/sample/docs/cgi.md", "");
+        assertEquals(200, cgi.status(), cgi.toString());
+        assertTrue(cgi.header("Content-Type").startsWith("text/plain"), cgi.toString());
+        assertTrue(cgi.text().startsWith("# CGI bridge"), cgi.text().substring(0, 40));
+        assertEquals(404, request("GET", "/sample/docs/nope.md", "").status());
+    }
+
+    @Test
     void theIndexFormPostsToEchoAndComesBack() throws Exception {
         String index = request("GET", "/sample/", "").text();
         assertTrue(index.contains("<form method=\"post\" enctype=\"text/plain\" action=\"/sample/echo\">"), index);

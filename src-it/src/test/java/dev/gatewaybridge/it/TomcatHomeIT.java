@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The suite against a standalone Tomcat 11 distribution (unpacked by the build into target/), deployed as
- * README "Running on Tomcat" says: the WAR dropped into webapps/, the ports edited in conf/server.xml,
+ * docs/containers.md, "Running on Tomcat", says: the WAR dropped into webapps/, the ports edited in conf/server.xml,
  * {@code bin/catalina.sh run}, in a CATALINA_BASE of its own under it-work with a small heap. Stopped after,
  * leaving no process.
  */
@@ -47,7 +47,8 @@ class TomcatHomeIT extends SampleSuite {
         Files.copy(Deployments.sampleWar(), base.resolve("webapps/sample.war"));
         Path serverXml = base.resolve("conf/server.xml");
         String xml = Files.readString(serverXml);
-        // The README's edit (port, loopback address, shutdown port); continueResponseTiming as TomcatIT sets it.
+        // The edit of docs/containers.md (port, loopback address, shutdown port);
+        // continueResponseTiming as TomcatIT sets it.
         String edited = xml.replace("port=\"8080\" protocol=\"HTTP/1.1\"", "port=\"" + port
                         + "\" address=\"127.0.0.1\" continueResponseTiming=\"onRead\" protocol=\"HTTP/1.1\"")
                 .replace("<Server port=\"8005\"", "<Server port=\"-1\"");
@@ -114,7 +115,7 @@ class TomcatHomeIT extends SampleSuite {
         return port;
     }
 
-    /** README "Logging": the servlet's lines are in catalina.out and catalina.DATE.log, not localhost.DATE.log. */
+    /** docs/logging.md: the servlet's lines are in catalina.out and catalina.DATE.log, not localhost.DATE.log. */
     @Test
     void theServletsLinesLandInTheCatalinaLogNotTheLocalhostLog() throws Exception {
         assertEquals(404, RawHttp.get(port, "/sample/cgi-bin/no-such-program.sh").status());
