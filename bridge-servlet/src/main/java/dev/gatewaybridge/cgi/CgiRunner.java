@@ -20,6 +20,7 @@ import dev.gatewaybridge.api.Environ;
 import dev.gatewaybridge.api.FileBody;
 import dev.gatewaybridge.api.GatewayApplication;
 import dev.gatewaybridge.api.Header;
+import dev.gatewaybridge.server.Applications;
 import dev.gatewaybridge.server.BaseHandler;
 import dev.gatewaybridge.server.ResponseAbortedException;
 import dev.gatewaybridge.upstream.BlockInputStream;
@@ -31,8 +32,8 @@ import dev.gatewaybridge.upstream.BlockInputStream;
  *
  * <pre>java -cp app.jar:bridge-servlet.jar dev.gatewaybridge.cgi.CgiRunner com.example.App [name=value ...]</pre>
  *
- * The class needs a public no-arg constructor or one taking {@code Map<String,String>}, which gets the
- * {@code name=value} arguments. {@code wsgi.run_once} is true. Run the JVM with a UTF-8 locale
+ * The class ({@link Applications}: from the context class loader, then the library's) needs a public
+ * constructor taking {@code Map<String,String>}, which gets the {@code name=value} arguments, or a no-arg one. {@code wsgi.run_once} is true. Run the JVM with a UTF-8 locale
  * ({@code LANG=C.UTF-8}) so non-ASCII meta-variables decode right.
  */
 public final class CgiRunner {
@@ -48,16 +49,18 @@ public final class CgiRunner {
         OutputStream stdout = new FileOutputStream(FileDescriptor.out);
         // Stray System.out prints of the application must not corrupt the CGI response.
         System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8));
-        int code;
+        Map<String, String> params = params(args);
+        GatewayApplication app;
         try {
-            GatewayApplication app = instantiate(args[0], params(args));
-            code = run(app, System.getenv(), new FileInputStream(FileDescriptor.in), stdout, System.err);
-            Bodies.close(app);
-        } catch (ReflectiveOperationException e) {
-            System.err.println("CgiRunner: cannot create " + args[0] + ": " + e);
+            app = Applications.create("CgiRunner", args[0], params);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
             writeError(stdout, 500, "Internal Server Error");
-            code = 1;
+            System.exit(1);
+            return;
         }
+        int code = run(app, System.getenv(), new FileInputStream(FileDescriptor.in), stdout, System.err);
+        Bodies.close(app);
         System.exit(code);
     }
 
@@ -103,7 +106,7 @@ public final class CgiRunner {
         return environ;
     }
 
-    /** The {@link BaseHandler} rules over stdout: the headers leave with the first non-empty chunk, as a Status field. */
+    /** The {@link BaseHandler} rules over stdout: headers leave with the first non-empty chunk, in a Status field. */
     private static final class Response extends BaseHandler {
         final OutputStream out;
         private final PrintStream stderr;
@@ -168,16 +171,6 @@ public final class CgiRunner {
             params.put(args[i].substring(0, eq), args[i].substring(eq + 1));
         }
         return params;
-    }
-
-    private static GatewayApplication instantiate(String className, Map<String, String> params)
-            throws ReflectiveOperationException {
-        Class<?> type = Class.forName(className);
-        try {
-            return (GatewayApplication) type.getConstructor(Map.class).newInstance(params);
-        } catch (NoSuchMethodException e) {
-            return (GatewayApplication) type.getConstructor().newInstance();
-        }
     }
 
     /** stdin up to CONTENT_LENGTH: PEP 3333 lets an application read to end of stream. */
