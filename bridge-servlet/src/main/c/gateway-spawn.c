@@ -1,7 +1,7 @@
 /*
- * gateway-spawn: the process spawner of dev.gatewaybridge.cgi.CgiApplication, in the manner of Apache
- * httpd's mod_cgid. A JVM starting a process per request pays for its own size and for the JDK's launch path
- * (jspawnhelper, a reaper thread per process); this small daemon spawns the programs instead.
+ * gateway-spawn: the process spawner of dev.gatewaybridge.process.NativeSpawner (for CGI programs), in the
+ * manner of Apache httpd's mod_cgid. A JVM starting a process per request pays for its own size and for the
+ * JDK's launch path (jspawnhelper, a reaper thread per process); this small daemon spawns the programs instead.
  *
  *   gateway-spawn SOCKET_PATH
  *

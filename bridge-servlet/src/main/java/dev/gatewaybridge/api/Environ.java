@@ -81,40 +81,6 @@ public final class Environ {
         return key.toString();
     }
 
-    /** {@link #bodyLength}'s answer for a body that ends where {@code wsgi.input} ends. */
-    public static final long BODY_UNTIL_END = -1;
-
-    /**
-     * How much of {@code wsgi.input} is the request body: CONTENT_LENGTH when it is set; else
-     * {@link #BODY_UNTIL_END} for a body the server terminates (PEP 3333's {@code wsgi.input_terminated}) that
-     * needs no length: a chunked one, or any of HTTP/2 and later, whose bodies need neither header; else 0,
-     * as an HTTP/1.x request with neither Content-Length nor Transfer-Encoding has no body (RFC 9112 §6.3),
-     * and no one need read to find that out. The one rule the bridges (CGI, FastCGI, SCGI) share.
-     *
-     * @throws HttpStatusException 400 if CONTENT_LENGTH is not a non-negative number
-     */
-    public static long bodyLength(Map<String, Object> environ) {
-        String declared = get(environ, CONTENT_LENGTH, "");
-        if (!declared.isEmpty()) {
-            try {
-                long length = Long.parseLong(declared.trim());
-                if (length >= 0) {
-                    return length;
-                }
-            } catch (NumberFormatException e) {
-                // a 400 below
-            }
-            throw new HttpStatusException(400, "bad CONTENT_LENGTH " + HeaderRules.quote(declared));
-        }
-        if (!Boolean.TRUE.equals(environ.get(WSGI_INPUT_TERMINATED))) {
-            return 0;
-        }
-        boolean http1 = get(environ, SERVER_PROTOCOL, "HTTP/1.1").startsWith("HTTP/1.");
-        return http1 && !environ.containsKey(HTTP_TRANSFER_ENCODING) ? 0 : BODY_UNTIL_END;
-    }
-
-    private static final String HTTP_TRANSFER_ENCODING = "HTTP_TRANSFER_ENCODING";
-
     /** The string value of {@code key}, or {@code fallback} if absent. */
     public static String get(Map<String, Object> environ, String key, String fallback) {
         Object value = environ.get(key);

@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
+import dev.gatewaybridge.api.BackendTimeoutException;
+import dev.gatewaybridge.api.BadGatewayException;
 import dev.gatewaybridge.api.Bodies;
 import dev.gatewaybridge.api.Environ;
 import dev.gatewaybridge.api.GatewayApplication;
@@ -27,12 +29,13 @@ import dev.gatewaybridge.api.Header;
 import dev.gatewaybridge.api.HeaderRules;
 import dev.gatewaybridge.api.HttpStatusException;
 import dev.gatewaybridge.api.StartResponse;
+import dev.gatewaybridge.bridge.CgiResponse;
+import dev.gatewaybridge.bridge.CgiResponseParser;
+import dev.gatewaybridge.bridge.DroppedHeaders;
+import dev.gatewaybridge.bridge.RequestBody;
 import dev.gatewaybridge.files.FileApplication;
 import dev.gatewaybridge.paths.MissingSlash;
-import dev.gatewaybridge.upstream.BodyLimits;
-import dev.gatewaybridge.upstream.BufferedBody;
-import dev.gatewaybridge.upstream.RequestInput;
-import dev.gatewaybridge.upstream.TimedInput;
+import dev.gatewaybridge.process.Spawner;
 
 /**
  * Runs CGI programs (RFC 3875) as a gateway application: resolves the program from PATH_INFO (or runs one
@@ -55,7 +58,7 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
 
     private final CgiConfig config;
     /** Hop-by-hop headers the programs sent, each name logged once. */
-    private final DroppedHeaders dropped = new DroppedHeaders();
+    private final DroppedHeaders dropped = new DroppedHeaders(LOG);
     private final ScriptResolver resolver;
     private final CgiEnvironment environment;
     private final Semaphore slots;
@@ -93,8 +96,8 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
             return t;
         });
         try {
-            this.spawner = Spawner.of(config.spawner(), pumps,
-                    String.valueOf(config.root() != null ? config.root() : config.program()));
+            this.spawner = Spawner.of(config.spawner(), CgiConfig.SPAWNER, pumps,
+                    "CGI " + (config.root() != null ? config.root() : config.program()), LOG);
         } catch (RuntimeException e) {
             timers.shutdownNow();
             pumps.shutdownNow();
@@ -139,7 +142,9 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
             return staticFiles.serveFile(environ, startResponse, script.file());
         }
         List<String> command = command(script, Environ.get(environ, Environ.QUERY_STRING, ""));
-        Body body = body(environ);
+        // Read whole first when cgi.requestBuffering is on (no program waits meanwhile), and always when it has
+        // no length, so that the program gets its CONTENT_LENGTH (RFC 3875 §4.1.2); else streamed.
+        RequestBody body = RequestBody.of(environ, config.body());
         boolean started = false;
         try {
             Map<String, String> env = environment.build(environ, script);
@@ -149,7 +154,7 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
             CgiProcess process = start(environ, script, command, env, body);
             started = true;
             try {
-                process.feed(body.input, body.length);
+                process.feed(body.open(), body.length());
                 return respond(environ, startResponse, script, process);
             } catch (Exception | Error e) {
                 process.close();
@@ -157,57 +162,17 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
             }
         } finally {
             if (!started) {
-                body.close();
+                close(body);
             }
         }
     }
 
-    /**
-     * The request body as the program's stdin: read whole first (no program waits meanwhile) when
-     * {@code cgi.requestBuffering} is on, and always when it has no length, so that the program gets its
-     * CONTENT_LENGTH (RFC 3875 §4.1.2: php-cgi reads nothing without it); else streamed. Both under the body
-     * timeouts and the size limit. Closed when the program is.
-     */
-    private Body body(Map<String, Object> environ) throws IOException {
-        long length = Environ.bodyLength(environ);
-        InputStream in = environ.get(Environ.WSGI_INPUT) instanceof InputStream s ? s : null;
-        if (length == 0 || in == null) {
-            return new Body(null, null, 0);
-        }
-        BodyLimits limits = config.body();
-        if (length == Environ.BODY_UNTIL_END) {
-            BufferedBody buffered;
-            try (TimedInput timed = TimedInput.of(in, limits, environ)) {
-                InputStream all = environ.containsKey(Environ.httpKey("Transfer-Encoding")) ? timed
-                        : RequestInput.nonEmpty(timed); // an HTTP/2 GET has no body: one read tells
-                if (all == null) {
-                    return new Body(null, null, 0);
-                }
-                buffered = BufferedBody.read(all, Environ.BODY_UNTIL_END, limits);
-            }
-            environ.put(Environ.CONTENT_LENGTH, Long.toString(buffered.length()));
-            return new Body(buffered, buffered.open(), buffered.length());
-        }
-        limits.checkDeclared(length);
-        if (limits.buffering()) {
-            BufferedBody buffered = BufferedBody.read(environ, length, limits);
-            return new Body(buffered, buffered.open(), length);
-        }
-        TimedInput timed = TimedInput.of(in, limits, environ);
-        return new Body(timed, timed, length);
-    }
-
-    /** What feeds stdin, and what to close when the program is closed (a temporary file, the body timer). */
-    private record Body(AutoCloseable resource, InputStream input, long length) implements AutoCloseable {
-        @Override
-        public void close() {
-            if (resource != null) {
-                try {
-                    resource.close();
-                } catch (Exception e) {
-                    LOG.log(System.Logger.Level.WARNING, "CGI: closing the request body failed: " + e);
-                }
-            }
+    /** Frees the body's temporary file and timer; a failure is logged, as the program's end must go on. */
+    private static void close(RequestBody body) {
+        try {
+            body.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "CGI: closing the request body failed: " + e);
         }
     }
 
@@ -249,7 +214,7 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
 
     /** Starts the program; the slot taken for it is released when it is closed or fails to start. */
     private CgiProcess start(Map<String, Object> environ, ScriptResolver.Script script, List<String> command,
-            Map<String, String> env, Body body) {
+            Map<String, String> env, RequestBody body) {
         CgiProcess[] self = new CgiProcess[1];
         CgiProcess p;
         try {
@@ -258,7 +223,7 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
                         if (self[0] != null) { // null: the program did not start
                             running.remove(self[0]);
                         }
-                        body.close(); // after the stdin pump ended
+                        close(body); // after the stdin pump ended
                         slots.release();
                     });
         } catch (IOException e) {
@@ -297,7 +262,7 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
     /** The exception for a program whose header section could not be read: 504, client gone, or 502. */
     private static Exception fault(CgiProcess process, ScriptResolver.Script script, Exception e) {
         if (process.timedOut()) {
-            return new HttpStatusException(504, "CGI: " + script.file().getFileName()
+            return new BackendTimeoutException("CGI: " + script.file().getFileName()
                     + " sent no response headers before its timeout");
         }
         if (process.inputFailure() != null) {

@@ -1,7 +1,5 @@
 package dev.gatewaybridge.cgi;
 
-import dev.gatewaybridge.api.ClosestName;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,9 +13,11 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
-import dev.gatewaybridge.upstream.BodyLimits;
+import dev.gatewaybridge.api.ClosestName;
+import dev.gatewaybridge.bridge.BodyLimits;
+import dev.gatewaybridge.bridge.CgiResponseParser;
+import dev.gatewaybridge.bridge.StderrLog;
 import dev.gatewaybridge.upstream.ConfigReader;
-import dev.gatewaybridge.upstream.StderrLog;
 
 /**
  * The configuration of a {@link CgiApplication}, read once and immutable. Built from init-params

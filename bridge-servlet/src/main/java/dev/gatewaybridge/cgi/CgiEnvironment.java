@@ -3,11 +3,10 @@ package dev.gatewaybridge.cgi;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.regex.Pattern;
 
 import dev.gatewaybridge.api.Environ;
 import dev.gatewaybridge.api.HeaderRules;
+import dev.gatewaybridge.bridge.RequestHeaders;
 
 /**
  * The environment of a CGI program: the RFC 3875 §4.1 meta-variables, HTTP_* of the allowed request
@@ -24,17 +23,8 @@ final class CgiEnvironment {
             Environ.SERVER_PORT, Environ.SERVER_PROTOCOL, Environ.REQUEST_URI, "REDIRECT_STATUS", "REDIRECT_URL",
             "REDIRECT_QUERY_STRING");
 
-    /**
-     * Headers never passed as HTTP_*: Proxy would become HTTP_PROXY, which CGI libraries read as their
-     * outgoing proxy ("httpoxy", CVE-2016-5385); Proxy-Authorization belongs to a proxy; Content-Type and
-     * Content-Length are CONTENT_TYPE and CONTENT_LENGTH (RFC 3875 §4.1.18: "SHOULD NOT" duplicate them).
-     */
-    static final Set<String> NEVER = Set.of("HTTP_PROXY", "HTTP_PROXY_AUTHORIZATION", "HTTP_CONTENT_TYPE",
-            "HTTP_CONTENT_LENGTH");
     /** Credentials only pass when enabled, as Apache's CGIPassAuth (RFC 3875 §4.1.18 "SHOULD NOT"). */
     static final String HTTP_AUTHORIZATION = "HTTP_AUTHORIZATION";
-
-    private static final Pattern HTTP_KEY = Pattern.compile("HTTP_[A-Z0-9_]+");
 
     private final CgiConfig config;
     private final Map<String, String> fixed;
@@ -99,8 +89,7 @@ final class CgiEnvironment {
             if (!key.startsWith(Environ.HTTP_PREFIX) || !(e.getValue() instanceof String value)) {
                 continue;
             }
-            if (!HTTP_KEY.matcher(key).matches() || NEVER.contains(key)
-                    || key.equals(HTTP_AUTHORIZATION) && !config.passAuthorization()) {
+            if (!RequestHeaders.forwarded(key) || key.equals(HTTP_AUTHORIZATION) && !config.passAuthorization()) {
                 continue;
             }
             if (!all && !config.headers().contains(key.substring(5).replace('_', '-'))) {

@@ -18,7 +18,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
-import dev.gatewaybridge.upstream.StderrLog;
+import dev.gatewaybridge.bridge.StderrLog;
+import dev.gatewaybridge.process.Spawner;
 
 /**
  * One running CGI program, started by a {@link Spawner}: its streams, the optional task feeding its stdin (on

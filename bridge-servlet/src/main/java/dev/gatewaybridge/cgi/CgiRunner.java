@@ -20,10 +20,10 @@ import dev.gatewaybridge.api.Environ;
 import dev.gatewaybridge.api.FileBody;
 import dev.gatewaybridge.api.GatewayApplication;
 import dev.gatewaybridge.api.Header;
+import dev.gatewaybridge.bridge.BlockInputStream;
 import dev.gatewaybridge.server.Applications;
 import dev.gatewaybridge.server.BaseHandler;
 import dev.gatewaybridge.server.ResponseAbortedException;
-import dev.gatewaybridge.upstream.BlockInputStream;
 
 /**
  * Runs a {@link GatewayApplication} as a CGI program (RFC 3875), as Python's

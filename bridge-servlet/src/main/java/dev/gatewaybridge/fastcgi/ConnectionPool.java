@@ -181,13 +181,13 @@ final class ConnectionPool implements FastCgiConnection.Owner, AutoCloseable {
         final boolean keepConn;
         final List<Param> params;
         final byte[] body;
-        final dev.gatewaybridge.upstream.StderrLog errors;
+        final dev.gatewaybridge.bridge.StderrLog errors;
         private Exchange sent;
         private Exception failed;
         /** {@link FastCgiConnection#written()} before the releasing thread sent it; -1 while it did not. */
         long writtenBefore = -1;
 
-        Outgoing(int role, boolean keepConn, List<Param> params, byte[] body, dev.gatewaybridge.upstream.StderrLog errors) {
+        Outgoing(int role, boolean keepConn, List<Param> params, byte[] body, dev.gatewaybridge.bridge.StderrLog errors) {
             this.role = role;
             this.keepConn = keepConn;
             this.params = params;

@@ -8,9 +8,9 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import dev.gatewaybridge.api.BackendTimeoutException;
 import dev.gatewaybridge.api.HttpStatusException;
-import dev.gatewaybridge.upstream.StderrLog;
-import dev.gatewaybridge.upstream.BackendTimeoutException;
+import dev.gatewaybridge.bridge.StderrLog;
 
 /**
  * One request on a {@link FastCgiConnection}: the connection's reader thread delivers the FCGI_STDOUT chunks

@@ -6,36 +6,34 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.time.Duration;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import dev.gatewaybridge.api.BackendUnavailableException;
 import dev.gatewaybridge.api.Bodies;
 import dev.gatewaybridge.api.Environ;
 import dev.gatewaybridge.api.GatewayApplication;
 import dev.gatewaybridge.api.Header;
 import dev.gatewaybridge.api.HttpStatusException;
 import dev.gatewaybridge.api.StartResponse;
-import dev.gatewaybridge.cgi.CgiResponse;
-import dev.gatewaybridge.cgi.CgiResponseParser;
-import dev.gatewaybridge.cgi.DroppedHeaders;
+import dev.gatewaybridge.bridge.BodyLimits;
+import dev.gatewaybridge.bridge.CgiResponse;
+import dev.gatewaybridge.bridge.CgiResponseParser;
+import dev.gatewaybridge.bridge.DroppedHeaders;
+import dev.gatewaybridge.bridge.RequestBody;
+import dev.gatewaybridge.bridge.StderrLog;
 import dev.gatewaybridge.managed.WorkerPool;
 import dev.gatewaybridge.managed.WorkerSettings;
 import dev.gatewaybridge.upstream.Backend;
 import dev.gatewaybridge.upstream.BackendAddress;
 import dev.gatewaybridge.upstream.BackendSet;
-import dev.gatewaybridge.upstream.BackendUnavailableException;
-import dev.gatewaybridge.upstream.BodyLimits;
-import dev.gatewaybridge.upstream.BufferedBody;
 import dev.gatewaybridge.upstream.Param;
 import dev.gatewaybridge.upstream.Params;
-import dev.gatewaybridge.upstream.RequestInput;
-import dev.gatewaybridge.upstream.StderrLog;
-import dev.gatewaybridge.upstream.TimedInput;
 import dev.gatewaybridge.upstream.Timeouts;
 
 /**
@@ -236,13 +234,13 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
     Response forward(Map<String, Object> environ) throws IOException {
         List<Param> p = settings.params().forRequest(environ); // a bad path is a 400 before any body is read
         // Read before any backend is chosen: a slow client then holds a container thread, never a worker.
-        try (RequestBody body = RequestBody.of(environ, settings.body())) {
+        try (RequestBody body = RequestBody.of(environ, settings.body(), REPLAYABLE_BODY)) {
             return forward(environ, p, body);
         }
     }
 
     private Response forward(Map<String, Object> environ, List<Param> p, RequestBody body) throws IOException {
-        if (body.lengthLearned) {
+        if (body.lengthLearned()) {
             p = settings.params().forRequest(environ); // a chunked body: now with its CONTENT_LENGTH
         }
         if (role == FCGI_AUTHORIZER) {
@@ -308,8 +306,9 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
     private Response send(List<Param> p, RequestBody body, StderrLog errors, long deadline) throws IOException {
         long sent = System.nanoTime();
         // A request all in memory may be sent by the thread that frees a connection for it (ConnectionPool).
-        ConnectionPool.Outgoing outgoing = body.bytes != null
-                ? new ConnectionPool.Outgoing(role, settings.keepConn(), p, body.bytes, errors) : null;
+        byte[] inline = body.length() <= REPLAYABLE_BODY ? body.bytes() : null; // sent with the first write
+        ConnectionPool.Outgoing outgoing = inline != null
+                ? new ConnectionPool.Outgoing(role, settings.keepConn(), p, inline, errors) : null;
         BackendSet.Lease<FastCgiConnection> lease = settings.backends()
                 .acquire(b -> acquire(b, !body.replayable(), outgoing));
         if (workers != null && lease.backend().address() instanceof BackendAddress.Unix unix) {
@@ -322,11 +321,11 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
         try {
             Exchange exchange = outgoing != null ? outgoing.take() : null;
             if (exchange == null) {
-                exchange = connection.begin(role, settings.keepConn(), p, body.bytes, errors);
+                exchange = connection.begin(role, settings.keepConn(), p, inline, errors);
             }
             response = new Response(lease, exchange, reused, deadline); // its deadline also bounds the upload
-            if (body.bytes == null) {
-                body.send(connection, exchange);
+            if (inline == null) {
+                sendStdin(body, connection, exchange);
             }
             return response;
         } catch (IOException | RuntimeException e) {
@@ -442,114 +441,36 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
     }
 
     /**
-     * The request body as FCGI_STDIN: buffered whole before a backend is chosen ({@link BufferedBody}: with
-     * {@code fastcgi.requestBuffering}, and always for a body without a length, which PHP needs a
-     * CONTENT_LENGTH for), then replayable; or, with buffering off, streamed once from {@code wsgi.input} as it
-     * is read. Either way under the body timeouts ({@link TimedInput}) and the size limit.
+     * §5.3: a body not sent with the first write, as FCGI_STDIN records, then the empty record. A read of the
+     * client that fails is the client's fault, not the backend's; one of a temporary file passes as it is.
      */
-    static final class RequestBody implements AutoCloseable {
-        /** The whole body when it is in memory and small: sent with the request's first write. */
-        final byte[] bytes;
-        /** Whether CONTENT_LENGTH was put in the environ after reading a chunked body. */
-        boolean lengthLearned;
-        private final BufferedBody buffered;
-        private final TimedInput input;
-        private final long length;
-
-        private RequestBody(BufferedBody buffered, TimedInput input, long length) {
-            this.buffered = buffered;
-            this.bytes = buffered != null && buffered.length() <= REPLAYABLE_BODY ? buffered.bytes() : null;
-            this.input = input;
-            this.length = length;
-        }
-
-        private static RequestBody of(BufferedBody buffered) {
-            return new RequestBody(buffered, null, buffered.length());
-        }
-
-        static RequestBody of(Map<String, Object> environ, BodyLimits limits) throws IOException {
-            long length = Environ.bodyLength(environ);
-            if (length == 0) {
-                return of(BufferedBody.empty()); // no body (a GET): nothing to read
-            }
-            InputStream in = environ.get(Environ.WSGI_INPUT) instanceof InputStream s ? s : InputStream.nullInputStream();
-            if (length == Environ.BODY_UNTIL_END) {
-                return unknownLength(environ, in, limits);
-            }
-            limits.checkDeclared(length);
-            if (limits.buffering() || length <= REPLAYABLE_BODY) {
-                return of(BufferedBody.read(environ, length, limits));
-            }
-            return new RequestBody(null, TimedInput.of(in, limits, environ), length);
-        }
-
-        /**
-         * A body without a length (chunked, or HTTP/2 without content-length): PHP reads none without
-         * CONTENT_LENGTH, so it is read whole first and its length put in the environ, as nginx buffers one.
-         * An HTTP/2 request without content-length may have no body at all (a GET), which goes without
-         * CONTENT_LENGTH as nginx sends it: one read tells. A chunked body is sent with its length, even 0.
-         */
-        private static RequestBody unknownLength(Map<String, Object> environ, InputStream in, BodyLimits limits)
-                throws IOException {
-            BufferedBody buffered;
-            try (TimedInput timed = TimedInput.of(in, limits, environ)) {
-                InputStream body = environ.containsKey(Environ.httpKey("Transfer-Encoding")) ? timed
-                        : RequestInput.nonEmpty(timed);
-                if (body == null) {
-                    return of(BufferedBody.empty());
+    private static void sendStdin(RequestBody body, FastCgiConnection connection, Exchange exchange)
+            throws IOException {
+        InputStream source = body.open();
+        byte[] buffer = new byte[32 * 1024];
+        long left = body.length() < 0 ? Long.MAX_VALUE : body.length();
+        while (left > 0) {
+            int n;
+            try {
+                n = source.read(buffer, 0, (int) Math.min(buffer.length, left));
+            } catch (IOException e) {
+                if (body.replayable()) {
+                    throw e; // the temporary file
                 }
-                buffered = BufferedBody.read(body, Environ.BODY_UNTIL_END, limits);
+                throw new ClientUploadException(e); // the client left during the upload
             }
-            environ.put(Environ.CONTENT_LENGTH, Long.toString(buffered.length()));
-            RequestBody b = of(buffered);
-            b.lengthLearned = true;
-            return b;
-        }
-
-        /** Whether it can be sent again (it was read whole): a request that met a stale connection is retried. */
-        boolean replayable() {
-            return buffered != null;
-        }
-
-        /** §5.3: a body not sent with the first write, as FCGI_STDIN records, then the empty record. */
-        void send(FastCgiConnection connection, Exchange exchange) throws IOException {
-            InputStream source = buffered != null ? buffered.open() : input;
-            byte[] buffer = new byte[32 * 1024];
-            long left = length < 0 ? Long.MAX_VALUE : length;
-            while (left > 0) {
-                int n;
-                try {
-                    n = source.read(buffer, 0, (int) Math.min(buffer.length, left));
-                } catch (IOException e) {
-                    if (buffered != null) {
-                        throw e; // the temporary file
-                    }
-                    throw new ClientGoneException(e); // the client left during the upload
-                }
-                if (n < 0) {
-                    break;
-                }
-                connection.send(FCGI_STDIN, exchange, buffer, 0, n);
-                left -= n;
+            if (n < 0) {
+                break;
             }
-            connection.endStream(FCGI_STDIN, exchange);
+            connection.send(FCGI_STDIN, exchange, buffer, 0, n);
+            left -= n;
         }
-
-        /** Frees a temporary file and hands wsgi.input back to the container's timeouts. */
-        @Override
-        public void close() throws IOException {
-            if (input != null) {
-                input.close();
-            }
-            if (buffered != null) {
-                buffered.close();
-            }
-        }
+        connection.endStream(FCGI_STDIN, exchange);
     }
 
     /** Reading the request body failed: the client, not the backend, is at fault. */
-    static final class ClientGoneException extends UncheckedIOException {
-        ClientGoneException(IOException cause) {
+    static final class ClientUploadException extends UncheckedIOException {
+        ClientUploadException(IOException cause) {
             super("client request body: " + cause.getMessage(), cause);
         }
     }

@@ -22,8 +22,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 
+import dev.gatewaybridge.api.BackendTimeoutException;
 import dev.gatewaybridge.upstream.BackendAddress;
-import dev.gatewaybridge.upstream.BackendTimeoutException;
 import dev.gatewaybridge.upstream.Param;
 import dev.gatewaybridge.upstream.QuickAck;
 
@@ -167,7 +167,7 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
      * §5.1/§5.2/§5.3: registers a request and sends FCGI_BEGIN_REQUEST and its FCGI_PARAMS stream; with a
      * {@code body} already in memory also the whole FCGI_STDIN stream, all in one write.
      */
-    Exchange begin(int role, boolean keepConn, List<Param> params, byte[] body, dev.gatewaybridge.upstream.StderrLog errors)
+    Exchange begin(int role, boolean keepConn, List<Param> params, byte[] body, dev.gatewaybridge.bridge.StderrLog errors)
             throws IOException {
         if (!keepConn) {
             // §5.1: without FCGI_KEEP_CONN the backend closes the connection after this request; we close it
@@ -187,7 +187,7 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
     }
 
     /** A new exchange under the lowest request id not in use (1 unless multiplexing), taken atomically. */
-    private synchronized Exchange register(dev.gatewaybridge.upstream.StderrLog errors) {
+    private synchronized Exchange register(dev.gatewaybridge.bridge.StderrLog errors) {
         for (int id = 1; id <= 0xffff; id++) {
             if (!exchanges.containsKey(id)) {
                 Exchange exchange = new Exchange(id, errors, this);

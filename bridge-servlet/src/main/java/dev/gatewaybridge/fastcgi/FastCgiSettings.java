@@ -6,13 +6,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.gatewaybridge.bridge.BodyLimits;
+import dev.gatewaybridge.bridge.StderrLog;
 import dev.gatewaybridge.managed.WorkerSettings;
 import dev.gatewaybridge.upstream.BackendAddress;
 import dev.gatewaybridge.upstream.BackendSet;
-import dev.gatewaybridge.upstream.BodyLimits;
 import dev.gatewaybridge.upstream.ConfigReader;
 import dev.gatewaybridge.upstream.Params;
-import dev.gatewaybridge.upstream.StderrLog;
 import dev.gatewaybridge.upstream.Timeouts;
 
 /**

@@ -6,9 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 
 import dev.gatewaybridge.upstream.Param;
 
@@ -16,9 +14,11 @@ import dev.gatewaybridge.upstream.Param;
  * Writes FastCGI 1.0 records (spec §3.3) to a stream: content longer than 65535 bytes is split into several
  * records, and every record is padded to a multiple of 8 bytes ("we recommend that records be placed on
  * boundaries that are multiples of eight bytes", §3.3). Not thread-safe; callers that share a connection
- * hold its write lock around a record group and call {@link #flush()}.
+ * hold its write lock around a record group and call {@link #flush()}. The web server's side only: the
+ * application's records (FCGI_END_REQUEST, FCGI_GET_VALUES_RESULT, FCGI_UNKNOWN_TYPE) are written by the
+ * tests' backends (ApplicationRecordWriter, in the test sources).
  */
-final class RecordWriter {
+class RecordWriter {
 
     private static final byte[] ZEROS = new byte[8];
 
@@ -38,13 +38,6 @@ final class RecordWriter {
     /** §5.4: FCGI_ABORT_REQUEST, the client gave up on {@code requestId}. */
     void abortRequest(int requestId) throws IOException {
         record(FCGI_ABORT_REQUEST, requestId, ZEROS, 0, 0);
-    }
-
-    /** §5.5: FCGI_END_REQUEST (the application side; used by test backends). */
-    void endRequest(int requestId, int appStatus, int protocolStatus) throws IOException {
-        byte[] body = {(byte) (appStatus >>> 24), (byte) (appStatus >>> 16), (byte) (appStatus >>> 8),
-                (byte) appStatus, (byte) protocolStatus, 0, 0, 0};
-        record(FCGI_END_REQUEST, requestId, body, 0, body.length);
     }
 
     /** §5.2: the whole FCGI_PARAMS stream of {@code requestId} (name-value pairs, then the empty record). */
@@ -77,20 +70,6 @@ final class RecordWriter {
         ByteArrayOutputStream pairs = new ByteArrayOutputStream();
         names.forEach(name -> NameValues.encode(pairs, name.getBytes(Charset.forName("US-ASCII")), new byte[0]));
         record(FCGI_GET_VALUES, FCGI_NULL_REQUEST_ID, pairs.toByteArray(), 0, pairs.size());
-    }
-
-    /** §4.1: FCGI_GET_VALUES_RESULT (the application side). */
-    void getValuesResult(Map<String, String> values) throws IOException {
-        ByteArrayOutputStream pairs = new ByteArrayOutputStream();
-        values.forEach((n, v) -> NameValues.encode(pairs, n.getBytes(Charset.forName("US-ASCII")),
-                v.getBytes(Charset.forName("US-ASCII"))));
-        record(FCGI_GET_VALUES_RESULT, FCGI_NULL_REQUEST_ID, pairs.toByteArray(), 0, pairs.size());
-    }
-
-    /** §4.2: FCGI_UNKNOWN_TYPE, the answer to a management record of a type we do not know. */
-    void unknownType(int type) throws IOException {
-        byte[] body = {(byte) type, 0, 0, 0, 0, 0, 0, 0};
-        record(FCGI_UNKNOWN_TYPE, FCGI_NULL_REQUEST_ID, body, 0, body.length);
     }
 
     /** One record of at most 65535 content bytes, padded to a multiple of 8. */

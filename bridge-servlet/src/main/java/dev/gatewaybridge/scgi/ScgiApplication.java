@@ -10,18 +10,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.gatewaybridge.api.BackendTimeoutException;
+import dev.gatewaybridge.api.BackendUnavailableException;
+import dev.gatewaybridge.api.BadGatewayException;
 import dev.gatewaybridge.api.GatewayApplication;
 import dev.gatewaybridge.api.HttpStatusException;
 import dev.gatewaybridge.api.StartResponse;
-import dev.gatewaybridge.cgi.BadGatewayException;
-import dev.gatewaybridge.cgi.CgiResponse;
-import dev.gatewaybridge.cgi.CgiResponseParser;
-import dev.gatewaybridge.cgi.DroppedHeaders;
+import dev.gatewaybridge.bridge.BodyLimits;
+import dev.gatewaybridge.bridge.CgiResponse;
+import dev.gatewaybridge.bridge.CgiResponseParser;
+import dev.gatewaybridge.bridge.DroppedHeaders;
+import dev.gatewaybridge.bridge.RequestBody;
 import dev.gatewaybridge.upstream.BackendAddress;
 import dev.gatewaybridge.upstream.BackendSet;
-import dev.gatewaybridge.upstream.BackendTimeoutException;
-import dev.gatewaybridge.upstream.BackendUnavailableException;
-import dev.gatewaybridge.upstream.BodyLimits;
 import dev.gatewaybridge.upstream.ConfigReader;
 import dev.gatewaybridge.upstream.Connection;
 import dev.gatewaybridge.upstream.Param;
@@ -95,8 +96,8 @@ public final class ScgiApplication implements GatewayApplication, AutoCloseable 
     private final BackendSet backends;
     private final Timeouts timeouts;
     private final Params params;
-    /** Hop-by-hop headers the backends sent, each name logged once. */
-    private final DroppedHeaders dropped = new DroppedHeaders();
+    /** Hop-by-hop headers the backends sent, each name logged once, under this bridge's logger. */
+    private final DroppedHeaders dropped = new DroppedHeaders(System.getLogger(ScgiApplication.class.getName()));
     private final BodyLimits body;
     private volatile boolean closed;
 

@@ -10,6 +10,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
+import dev.gatewaybridge.api.BackendTimeoutException;
+import dev.gatewaybridge.api.BackendUnavailableException;
+
 /**
  * The backends of one bridge: chooses one per request (round-robin or least-busy), fails over to the next
  * when opening fails, and keeps passive health per backend ({@link Backend}). Thread-safe.

@@ -10,6 +10,9 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
 
+import dev.gatewaybridge.api.BackendTimeoutException;
+import dev.gatewaybridge.bridge.BlockInputStream;
+
 /**
  * One connection to a backend, TCP or Unix domain, with every wait bounded: the connect by the connect
  * timeout, each read or write stall by the read timeout, everything together by a deadline.

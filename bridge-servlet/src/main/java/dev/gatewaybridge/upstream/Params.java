@@ -12,6 +12,7 @@ import dev.gatewaybridge.api.ControlBytes;
 import dev.gatewaybridge.api.Environ;
 import dev.gatewaybridge.api.HeaderRules;
 import dev.gatewaybridge.api.HttpStatusException;
+import dev.gatewaybridge.bridge.RequestHeaders;
 
 /**
  * Builds the variables a FastCGI or SCGI backend gets, from the environ: the set nginx's
@@ -231,28 +232,21 @@ public final class Params {
         return query.isEmpty() ? path : path + "?" + query;
     }
 
-    /** Request headers as {@code HTTP_*}; never HTTP_PROXY, never a value with CR, LF or NUL. */
+    /**
+     * Not HTTP_TRANSFER_ENCODING (nginx does not send it): the container already removed the chunked framing
+     * (RFC 9112 §7), and a backend seeing "chunked" next to a CONTENT_LENGTH ignores the body (Werkzeug does).
+     * The CGI bridge passes it, as Apache's mod_cgi does.
+     */
+    private static final String HTTP_TRANSFER_ENCODING = "HTTP_TRANSFER_ENCODING";
+
+    /** Request headers as {@code HTTP_*} as {@link RequestHeaders#forwarded} allows; never a value with CR, LF or NUL. */
     private static void headers(Map<String, Object> environ, List<Param> out) {
         environ.forEach((key, v) -> { // forEach: no entry object per environ entry, unlike entrySet()
-            if (v instanceof String value && isHttpKey(key) && forwarded(key)) {
+            if (v instanceof String value && RequestHeaders.forwarded(key) && !key.equals(HTTP_TRANSFER_ENCODING)) {
                 rejectControls(key, value);
                 out.add(new Param(key, value));
             }
         });
-    }
-
-    /**
-     * Whether a request header variable goes to the backend. Never HTTP_PROXY: httpoxy (CVE-2016-5385), a
-     * "Proxy:" request header would become the variable CGI-era libraries read as their outgoing proxy.
-     * Not HTTP_CONTENT_TYPE/LENGTH: they travel without the prefix (RFC 3875 §4.1.18). Not
-     * HTTP_TRANSFER_ENCODING: the container already removed the chunked framing (RFC 9112 §7), and a
-     * backend seeing "chunked" next to a CONTENT_LENGTH ignores the body (Werkzeug does).
-     */
-    static boolean forwarded(String key) {
-        return switch (key) {
-            case "HTTP_PROXY", "HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH", "HTTP_TRANSFER_ENCODING" -> false;
-            default -> true;
-        };
     }
 
     private static void copy(Map<String, Object> environ, List<Param> out, String... keys) {
@@ -262,23 +256,6 @@ public final class Params {
                 out.add(new Param(key, value));
             }
         }
-    }
-
-    /**
-     * Whether {@code key} is a request header's variable, {@code HTTP_[A-Z0-9_]+}: checked by hand, as it
-     * runs for every environ entry of every request.
-     */
-    static boolean isHttpKey(String key) {
-        if (key.length() <= 5 || !key.startsWith(Environ.HTTP_PREFIX)) {
-            return false;
-        }
-        for (int i = 5; i < key.length(); i++) {
-            char c = key.charAt(i);
-            if (!(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_')) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** 400 for a control byte in {@code value}: the shared rule, {@link ControlBytes#reject}. */

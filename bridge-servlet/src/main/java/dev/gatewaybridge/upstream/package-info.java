@@ -1,17 +1,12 @@
 /**
- * What the FastCGI and SCGI bridges share about talking to backend servers: {@link
+ * What the FastCGI and SCGI bridges share about talking to backend servers over a socket: {@link
  * dev.gatewaybridge.upstream.BackendAddress addresses} ({@code host:port}, {@code [v6]:port}, {@code unix:/path}),
- * {@link dev.gatewaybridge.upstream.Connection connections} with connect/read/total timeouts, a {@link
- * dev.gatewaybridge.upstream.BackendSet backend set} with round-robin or least-busy choice, failover and passive
- * health, the {@link dev.gatewaybridge.upstream.Params params} (nginx's {@code fastcgi_params}) built from
- * the environ, the {@link dev.gatewaybridge.upstream.RequestInput request input} of a body without a length,
- * and the request body read from the client under {@link dev.gatewaybridge.upstream.BodyLimits limits}: {@link
- * dev.gatewaybridge.upstream.BufferedBody buffered} (memory, then a temporary file; 413 past the maximum) and
- * {@link dev.gatewaybridge.upstream.TimedInput timed} (408 for a stalled or too slow client), for the three bridges.
+ * {@link dev.gatewaybridge.upstream.Connection connections} with connect/read/total {@link
+ * dev.gatewaybridge.upstream.Timeouts timeouts}, a {@link dev.gatewaybridge.upstream.BackendSet backend set} with
+ * round-robin or least-busy choice, failover and passive health, and the {@link dev.gatewaybridge.upstream.Params
+ * params} (nginx's {@code fastcgi_params}) built from the environ. What CGI shares with them (the request body,
+ * the response parser, the 502/504 faults) is in {@code dev.gatewaybridge.bridge}, one level down.
  * Configuration is read with a {@link dev.gatewaybridge.upstream.ConfigReader} under each bridge's
  * prefix ({@code fastcgi.}, {@code scgi.}); the parameter names are constants of the classes that use them.
- *
- * <p>Faults: {@link dev.gatewaybridge.upstream.BackendUnavailableException} (502) when no backend answers,
- * {@link dev.gatewaybridge.upstream.BackendTimeoutException} (504) when one does not in time.
  */
 package dev.gatewaybridge.upstream;

@@ -22,6 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.gatewaybridge.api.GatewayApplication;
 import dev.gatewaybridge.api.Header;
+import dev.gatewaybridge.bridge.CgiResponse;
+import dev.gatewaybridge.bridge.CgiResponseParser;
 import dev.gatewaybridge.test.RawHttp;
 
 /** CgiRunner: its output read back by the CGI response parser, and the runner under a real Apache mod_cgi. */

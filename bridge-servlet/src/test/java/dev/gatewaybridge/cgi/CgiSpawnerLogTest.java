@@ -17,6 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import dev.gatewaybridge.process.NativeSpawner;
+import dev.gatewaybridge.process.Spawner;
 import dev.gatewaybridge.test.RawHttp;
 import dev.gatewaybridge.test.ServletContainer;
 import dev.gatewaybridge.test.ServletContainer.Kind;
@@ -27,7 +29,7 @@ import dev.gatewaybridge.test.ServletContainer.Kind;
  */
 class CgiSpawnerLogTest {
 
-    private static final Logger JUL = Logger.getLogger("dev.gatewaybridge.cgi.Spawner");
+    private static final Logger JUL = Logger.getLogger("dev.gatewaybridge.cgi"); // the CGI bridge's lines
     private final List<String> lines = new CopyOnWriteArrayList<>();
     private final Handler capture = new Handler() {
         @Override
@@ -106,9 +108,11 @@ class CgiSpawnerLogTest {
             }
         }) {
             java.lang.reflect.Method of = Class.forName(Spawner.class.getName(), true, withoutBinary)
-                    .getDeclaredMethod("of", String.class, java.util.concurrent.ExecutorService.class, String.class);
+                    .getDeclaredMethod("of", String.class, String.class, java.util.concurrent.ExecutorService.class,
+                            String.class, System.Logger.class);
             of.setAccessible(true);
-            try (AutoCloseable spawner = (AutoCloseable) of.invoke(null, "auto", pumps, "/srv/no-cc")) {
+            try (AutoCloseable spawner = (AutoCloseable) of.invoke(null, "auto", CgiConfig.SPAWNER, pumps,
+                    "CGI /srv/no-cc", System.getLogger(CgiApplication.class.getName()))) {
                 List<String> said = lines.stream().filter(l -> l.contains("/srv/no-cc")).toList();
                 assertEquals(List.of("INFO CGI /srv/no-cc: programs start through the JDK (ProcessBuilder, the JVM"
                         + " forks): cgi.spawner=auto and the native spawner is unavailable: this build has no "

@@ -25,6 +25,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.gatewaybridge.process.NativeSpawner;
+import dev.gatewaybridge.process.SpawnWriter;
 import dev.gatewaybridge.test.Peers;
 
 /** The native spawner's own contract: built in CI, chosen by default, its daemon private, robust and reaped. */
@@ -108,7 +110,7 @@ class CgiSpawnerTest {
         try (var app = CgiApplication.builder().spawner("native").root(root).application()) {
             NativeSpawner spawner = (NativeSpawner) app.spawnerInUse();
             ProcessHandle daemon = spawner.daemonProcess();
-            byte[] ok = NativeSpawner.Frame.encode(1, root, List.of("/bin/true"), Map.of());
+            byte[] ok = SpawnWriter.request(1, root, List.of("/bin/true"), Map.of());
             List<byte[]> bad = List.of(
                     "GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII),
                     header(BAD, 1, 0, Integer.MAX_VALUE),           // payload of 2 GiB

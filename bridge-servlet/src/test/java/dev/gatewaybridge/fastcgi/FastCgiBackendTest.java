@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -19,15 +20,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
+import dev.gatewaybridge.api.BackendUnavailableException;
+import dev.gatewaybridge.api.BadGatewayException;
 import dev.gatewaybridge.api.Bodies;
 import dev.gatewaybridge.api.HttpStatusException;
-import dev.gatewaybridge.cgi.BadGatewayException;
 import dev.gatewaybridge.test.Peers;
-import dev.gatewaybridge.upstream.BackendUnavailableException;
 import dev.gatewaybridge.upstream.Param;
 
 /** Pooling, multiplexing, balancing and every fault, against the in-test FastCGI server. */

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.gatewaybridge.cgi.BadGatewayException;
+import dev.gatewaybridge.api.BadGatewayException;
 import dev.gatewaybridge.test.Peers;
 
 /** CGI scripts run by a real fcgiwrap over FastCGI, on a Unix domain socket. */

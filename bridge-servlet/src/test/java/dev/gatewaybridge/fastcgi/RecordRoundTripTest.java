@@ -17,7 +17,7 @@ import dev.gatewaybridge.upstream.Param;
 class RecordRoundTripTest {
 
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    private final RecordWriter writer = new RecordWriter(bytes);
+    private final ApplicationRecordWriter writer = new ApplicationRecordWriter(bytes);
 
     private List<String> parsed() {
         Transcript transcript = new Transcript();

@@ -37,12 +37,12 @@ final class TestBackend implements AutoCloseable {
 
     /** The application side of one request. */
     static final class Responder {
-        private final RecordWriter writer;
+        private final ApplicationRecordWriter writer;
         private final int id;
         final OutputStream raw;
         volatile boolean aborted;
 
-        Responder(RecordWriter writer, OutputStream raw, int id) {
+        Responder(ApplicationRecordWriter writer, OutputStream raw, int id) {
             this.writer = writer;
             this.raw = raw;
             this.id = id;
@@ -134,7 +134,7 @@ final class TestBackend implements AutoCloseable {
     private void serve(Socket socket) {
         try (socket) {
             OutputStream raw = socket.getOutputStream();
-            RecordWriter writer = new RecordWriter(raw);
+            ApplicationRecordWriter writer = new ApplicationRecordWriter(raw);
             Map<Integer, Responder> responders = new ConcurrentHashMap<>();
             Map<Integer, Object[]> pending = new HashMap<>();
             RecordParser parser = new RecordParser(new RecordListener() {
@@ -211,7 +211,7 @@ final class TestBackend implements AutoCloseable {
         }
     }
 
-    private void start(Request r, RecordWriter writer, OutputStream raw, Map<Integer, Responder> responders) {
+    private void start(Request r, ApplicationRecordWriter writer, OutputStream raw, Map<Integer, Responder> responders) {
         requests.incrementAndGet();
         seen.add(r);
         Responder out = new Responder(writer, raw, r.id());

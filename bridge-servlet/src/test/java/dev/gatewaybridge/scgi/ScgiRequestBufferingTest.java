@@ -13,12 +13,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import dev.gatewaybridge.bridge.BodyLimits;
 import dev.gatewaybridge.test.RawHttp;
-import dev.gatewaybridge.test.ServletContainer;
 import dev.gatewaybridge.test.ServletContainer.Kind;
+import dev.gatewaybridge.test.ServletContainer;
 import dev.gatewaybridge.test.SlowClient;
 import dev.gatewaybridge.test.UwsgiRig;
-import dev.gatewaybridge.upstream.BodyLimits;
 
 /**
  * Request buffering in front of a real uWSGI over SCGI, on Jetty and Tomcat, from raw sockets: as many slow

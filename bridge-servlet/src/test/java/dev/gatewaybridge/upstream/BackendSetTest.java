@@ -22,6 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
+import dev.gatewaybridge.api.BackendTimeoutException;
+import dev.gatewaybridge.api.BackendUnavailableException;
+
 class BackendSetTest {
 
     private final AtomicLong clock = new AtomicLong();

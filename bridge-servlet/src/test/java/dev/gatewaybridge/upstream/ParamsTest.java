@@ -253,16 +253,6 @@ class ParamsTest {
         assertEquals("x/1", m.get("SERVER_SOFTWARE"));
     }
 
-    @org.junit.jupiter.api.Test
-    void onlyUpperCaseHttpVariablesCountAsHeaders() {
-        org.junit.jupiter.api.Assertions.assertTrue(Params.isHttpKey("HTTP_X_FORWARDED_FOR"));
-        org.junit.jupiter.api.Assertions.assertTrue(Params.isHttpKey("HTTP_ACCEPT2"));
-        for (String key : new String[] {"HTTP_", "HTTP", "http_host", "HTTP_host", "HTTP_X-Y", "HTTPS", "XHTTP_A",
-                "HTTP_A\nB"}) {
-            org.junit.jupiter.api.Assertions.assertFalse(Params.isHttpKey(key), key);
-        }
-    }
-
     @Test
     void anExtensionOrExactMappingNamesTheScriptByTheServletPathForFastCgiAndScgi() {
         var env = environ("/wiki/sub/doku.php", "");

@@ -1,4 +1,4 @@
-package dev.gatewaybridge.cgi;
+package dev.gatewaybridge.process;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,11 +11,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
 
 /**
- * Starts CGI programs: through the JDK ({@link JdkSpawner}, ProcessBuilder) or through the native
- * {@code gateway-spawn} daemon ({@link NativeSpawner}, mod_cgid's design). {@link CgiProcess} drives either
- * kind of {@link Program} the same way. Chosen by {@link CgiConfig#SPAWNER}.
+ * Starts programs: through the JDK ({@link JdkSpawner}, ProcessBuilder) or through the native
+ * {@code gateway-spawn} daemon ({@link NativeSpawner}, mod_cgid's design). Its user (the CGI bridge's
+ * {@code CgiProcess}) drives either kind of {@link Program} the same way, and chooses the kind with a
+ * parameter of its own ({@code cgi.spawner}).
  */
-sealed interface Spawner extends AutoCloseable permits JdkSpawner, NativeSpawner {
+public sealed interface Spawner extends AutoCloseable permits JdkSpawner, NativeSpawner {
 
     /**
      * Starts {@code command} in {@code dir} with exactly {@code env}, no shell, the argument vector as it is.
@@ -33,41 +34,43 @@ sealed interface Spawner extends AutoCloseable permits JdkSpawner, NativeSpawner
     void close();
 
     /**
-     * The spawner {@code mode} asks for ({@link CgiConfig#SPAWNER}): "native" fails if the daemon cannot run,
-     * "auto" falls back to the JDK. Either way one INFO line says which one runs {@code programs} and why
-     * (issue 14 §11: a build without a C compiler ships no gateway-spawn, and CGI is then much slower).
+     * The spawner {@code mode} asks for ("auto", "native" or "jdk", the value of the user's parameter {@code
+     * param}): "native" fails if the daemon cannot run, "auto" falls back to the JDK; {@code pumps} run the
+     * JDK spawner's stderr pumps. Either way one INFO line to {@code log} (the caller's, so that it sits in
+     * its bridge's logger hierarchy) says which one runs the programs of {@code who} (e.g. "CGI /srv/cgi-bin")
+     * and why (issue 14 §11: a build without a C compiler ships no gateway-spawn, and CGI is then much slower).
      */
-    static Spawner of(String mode, ExecutorService pumps, String programs) {
+    static Spawner of(String mode, String param, ExecutorService pumps, String who, System.Logger log) {
         if (mode.equals("jdk")) {
-            return logged(new JdkSpawner(pumps), programs, CgiConfig.SPAWNER + "=jdk");
+            return logged(new JdkSpawner(pumps), who, param + "=jdk", log);
         }
         try {
-            return logged(NativeSpawner.start(), programs, CgiConfig.SPAWNER + "=" + mode);
+            return logged(NativeSpawner.start(), who, param + "=" + mode, log);
         } catch (IOException e) {
             if (mode.equals("native")) {
-                throw new IllegalArgumentException(CgiConfig.SPAWNER + " is native, but " + e.getMessage(), e);
+                throw new IllegalArgumentException(param + " is native, but " + e.getMessage(), e);
             }
-            return logged(new JdkSpawner(pumps), programs, CgiConfig.SPAWNER + "=auto and the native spawner is "
-                    + "unavailable: " + e.getMessage());
+            return logged(new JdkSpawner(pumps), who, param + "=auto and the native spawner is "
+                    + "unavailable: " + e.getMessage(), log);
         }
     }
 
-    private static Spawner logged(Spawner spawner, String programs, String why) {
+    private static Spawner logged(Spawner spawner, String who, String why, System.Logger log) {
         String how = spawner.name().equals("native") ? "the native spawner (gateway-spawn at "
                 + NativeSpawner.extracted() + ", forking as mod_cgid does)"
                 : "the JDK (ProcessBuilder, the JVM forks)";
-        System.getLogger(Spawner.class.getName()).log(System.Logger.Level.INFO, "CGI " + programs
+        log.log(System.Logger.Level.INFO, who
                 + ": programs start through " + how + ": " + why);
         return spawner;
     }
 
     /** A started program: its stdin and stdout, its stderr lines and exit, and a way to kill it. */
-    sealed interface Program permits JdkSpawner.JdkProgram, NativeSpawner.NativeProgram {
+    sealed interface Program permits JdkSpawner.JdkProgram, NativeProgram {
 
-        /** The program's stdout (the CGI response). */
+        /** The program's stdout (for CGI: the response). */
         InputStream stdout();
 
-        /** The program's stdin (the request body); closing it is end of file for the program. */
+        /** The program's stdin (for CGI: the request body); closing it is end of file for the program. */
         OutputStream stdin();
 
         /** Kills the program and its descendants. */

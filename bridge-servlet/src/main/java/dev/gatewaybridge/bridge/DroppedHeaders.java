@@ -1,4 +1,4 @@
-package dev.gatewaybridge.cgi;
+package dev.gatewaybridge.bridge;
 
 import java.util.Locale;
 import java.util.Set;
@@ -17,11 +17,6 @@ public final class DroppedHeaders {
     /** More names than the hop-by-hop set holds cannot come: the set bounds this one. */
     private final Set<String> logged = ConcurrentHashMap.newKeySet();
     private final System.Logger log;
-
-    /** Logs under {@code dev.gatewaybridge.cgi.CgiResponse}, the CGI bridge's logger for response headers. */
-    public DroppedHeaders() {
-        this(System.getLogger(CgiResponse.class.getName()));
-    }
 
     /** Logs to {@code log}: each bridge its own, so its DEBUG level turns these lines on for it alone. */
     public DroppedHeaders(System.Logger log) {

@@ -1,6 +1,5 @@
-package dev.gatewaybridge.upstream;
+package dev.gatewaybridge.api;
 
-import dev.gatewaybridge.cgi.BadGatewayException;
 
 /**
  * No backend could be reached, or one failed before answering: 502 Bad Gateway (RFC 9110 §15.6.3), a kind

@@ -1,6 +1,5 @@
-package dev.gatewaybridge.upstream;
+package dev.gatewaybridge.api;
 
-import dev.gatewaybridge.api.HttpStatusException;
 
 /**
  * A backend did not connect, read or answer within its timeout: 504 Gateway Timeout (RFC 9110 §15.6.5).

@@ -1,4 +1,4 @@
-package dev.gatewaybridge.cgi;
+package dev.gatewaybridge.bridge;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -21,6 +21,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
+import dev.gatewaybridge.api.BadGatewayException;
 import dev.gatewaybridge.api.Header;
 
 /** The CGI response parser against the fixture folders {@code cgi/response/valid} and {@code invalid}. */

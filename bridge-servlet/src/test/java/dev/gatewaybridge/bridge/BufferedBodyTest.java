@@ -1,4 +1,4 @@
-package dev.gatewaybridge.upstream;
+package dev.gatewaybridge.bridge;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.gatewaybridge.api.Environ;
 import dev.gatewaybridge.api.HttpStatusException;
+import dev.gatewaybridge.upstream.ConfigReader;
 
 /** The shared body buffer: memory then file, replayable, 413 and 400, and its parameters. */
 class BufferedBodyTest {
@@ -34,7 +35,7 @@ class BufferedBodyTest {
         for (int i = 0; i < body.length; i++) {
             body[i] = (byte) i;
         }
-        try (BufferedBody b = BufferedBody.read(environ(body), Environ.BODY_UNTIL_END, LIMITS)) {
+        try (BufferedBody b = BufferedBody.read(environ(body), BodyLength.UNTIL_END, LIMITS)) {
             assertEquals(5000, b.length());
             assertNull(b.bytes(), "past 1 KiB: in a file");
             assertArrayEquals(body, b.open().readAllBytes());
@@ -55,7 +56,7 @@ class BufferedBodyTest {
         assertEquals(413, declared.status());
         assertTrue(declared.getMessage().contains("t.maxBodySize (10000 bytes): Content-Length 10001"), declared.getMessage());
         var chunked = assertThrows(HttpStatusException.class,
-                () -> BufferedBody.read(environ(new byte[20_000]), Environ.BODY_UNTIL_END, LIMITS));
+                () -> BufferedBody.read(environ(new byte[20_000]), BodyLength.UNTIL_END, LIMITS));
         assertEquals(413, chunked.status());
         var shortBody = assertThrows(HttpStatusException.class, () -> BufferedBody.read(environ(new byte[3000]), 4000, LIMITS));
         assertEquals(400, shortBody.status());

@@ -1,6 +1,5 @@
-package dev.gatewaybridge.cgi;
+package dev.gatewaybridge.api;
 
-import dev.gatewaybridge.api.HttpStatusException;
 
 /**
  * A backend (CGI program, FastCGI or SCGI server) answered something that is not a valid response: the

@@ -1,4 +1,4 @@
-package dev.gatewaybridge.upstream;
+package dev.gatewaybridge.bridge;
 
 import java.util.function.Consumer;
 

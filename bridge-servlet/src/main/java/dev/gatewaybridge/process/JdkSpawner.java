@@ -1,4 +1,4 @@
-package dev.gatewaybridge.cgi;
+package dev.gatewaybridge.process;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  * Starts programs with {@link ProcessBuilder}: the JVM forks (by default through {@code posix_spawn} and the
  * JDK's {@code jspawnhelper}). A pump thread per program copies its stderr; the JDK reaps it.
  */
-final class JdkSpawner implements Spawner {
+public final class JdkSpawner implements Spawner {
 
     /** Longest stderr line handed over in one piece. */
     static final int MAX_LINE = 8 * 1024;
@@ -52,7 +52,7 @@ final class JdkSpawner implements Spawner {
 
     @Override
     public void close() {
-        // nothing of its own: the programs are closed by their CgiProcess, the pumps by the application
+        // nothing of its own: the programs are closed by their user, the pumps by whoever passed them
     }
 
     /** A {@link Process} as a {@link Spawner.Program}. */

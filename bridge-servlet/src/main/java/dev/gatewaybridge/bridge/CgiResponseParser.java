@@ -1,4 +1,4 @@
-package dev.gatewaybridge.cgi;
+package dev.gatewaybridge.bridge;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.gatewaybridge.api.BadGatewayException;
 import dev.gatewaybridge.api.Header;
 import dev.gatewaybridge.api.HeaderRules;
 import dev.gatewaybridge.api.Reasons;

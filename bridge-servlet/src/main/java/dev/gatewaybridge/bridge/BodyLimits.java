@@ -1,6 +1,8 @@
-package dev.gatewaybridge.upstream;
+package dev.gatewaybridge.bridge;
 
 import java.time.Duration;
+
+import dev.gatewaybridge.upstream.ConfigReader;
 
 /**
  * How a bridge reads a request body from the client: whether it reads it whole before it takes a backend

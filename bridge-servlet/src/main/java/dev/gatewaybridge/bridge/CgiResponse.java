@@ -1,4 +1,4 @@
-package dev.gatewaybridge.cgi;
+package dev.gatewaybridge.bridge;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +39,8 @@ public record CgiResponse(int status, String reason, List<Header> headers, Locat
     }
 
     /** For callers that keep no {@link DroppedHeaders} of their own: once per name in the JVM. */
-    private static final DroppedHeaders SHARED = new DroppedHeaders();
+    private static final DroppedHeaders SHARED = new DroppedHeaders(
+            System.getLogger(CgiResponse.class.getName()));
 
     public CgiResponse {
         headers = List.copyOf(headers);

@@ -1,4 +1,4 @@
-package dev.gatewaybridge.api;
+package dev.gatewaybridge.bridge;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -7,7 +7,10 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-class EnvironTest {
+import dev.gatewaybridge.api.Environ;
+import dev.gatewaybridge.api.HttpStatusException;
+
+class BodyLengthTest {
 
     private static Map<String, Object> request(String protocol, boolean terminated, String... pairs) {
         Map<String, Object> env = new HashMap<>();
@@ -23,15 +26,15 @@ class EnvironTest {
 
     @Test
     void aDeclaredContentLengthIsTheBodyLength() {
-        assertEquals(5, Environ.bodyLength(request("HTTP/1.1", true, Environ.CONTENT_LENGTH, "5")));
-        assertEquals(0, Environ.bodyLength(request("HTTP/2.0", false, Environ.CONTENT_LENGTH, "0")));
+        assertEquals(5, BodyLength.of(request("HTTP/1.1", true, Environ.CONTENT_LENGTH, "5")));
+        assertEquals(0, BodyLength.of(request("HTTP/2.0", false, Environ.CONTENT_LENGTH, "0")));
     }
 
     @Test
     void aContentLengthThatIsNotANonNegativeNumberIs400NamingIt() {
         for (String bad : new String[] {"-1", "12abc", " "}) {
             var e = assertThrows(HttpStatusException.class,
-                    () -> Environ.bodyLength(request("HTTP/1.1", true, Environ.CONTENT_LENGTH, bad)), bad);
+                    () -> BodyLength.of(request("HTTP/1.1", true, Environ.CONTENT_LENGTH, bad)), bad);
             assertEquals(400, e.status());
             assertTrue(e.getMessage().contains("CONTENT_LENGTH \"" + bad + "\""), e.getMessage());
         }
@@ -39,26 +42,26 @@ class EnvironTest {
 
     @Test
     void anEmptyContentLengthIsNotSetAsNginxSendsItForAGet() {
-        assertEquals(0, Environ.bodyLength(request("HTTP/1.1", true, Environ.CONTENT_LENGTH, "")));
+        assertEquals(0, BodyLength.of(request("HTTP/1.1", true, Environ.CONTENT_LENGTH, "")));
     }
 
     @Test
     void anHttp1RequestWithNeitherLengthNorChunkingHasNoBody() {
-        assertEquals(0, Environ.bodyLength(request("HTTP/1.1", true))); // RFC 9112 §6.3
-        assertEquals(0, Environ.bodyLength(request("HTTP/1.0", true)));
+        assertEquals(0, BodyLength.of(request("HTTP/1.1", true))); // RFC 9112 §6.3
+        assertEquals(0, BodyLength.of(request("HTTP/1.0", true)));
     }
 
     @Test
     void aChunkedOrHttp2BodyWithoutLengthRunsToTheEndOfATerminatedInput() {
-        assertEquals(Environ.BODY_UNTIL_END,
-                Environ.bodyLength(request("HTTP/1.1", true, Environ.httpKey("Transfer-Encoding"), "chunked")));
-        assertEquals(Environ.BODY_UNTIL_END, Environ.bodyLength(request("HTTP/2.0", true)));
+        assertEquals(BodyLength.UNTIL_END,
+                BodyLength.of(request("HTTP/1.1", true, Environ.httpKey("Transfer-Encoding"), "chunked")));
+        assertEquals(BodyLength.UNTIL_END, BodyLength.of(request("HTTP/2.0", true)));
     }
 
     @Test
     void withoutATerminatedInputNoLengthMeansNoBody() {
         // PEP 3333: an application must not read past CONTENT_LENGTH; with none, there is nothing to read.
-        assertEquals(0, Environ.bodyLength(request("HTTP/2.0", false)));
-        assertEquals(0, Environ.bodyLength(request("HTTP/1.1", false, Environ.httpKey("Transfer-Encoding"), "chunked")));
+        assertEquals(0, BodyLength.of(request("HTTP/2.0", false)));
+        assertEquals(0, BodyLength.of(request("HTTP/1.1", false, Environ.httpKey("Transfer-Encoding"), "chunked")));
     }
 }

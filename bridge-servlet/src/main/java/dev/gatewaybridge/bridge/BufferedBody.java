@@ -1,4 +1,4 @@
-package dev.gatewaybridge.upstream;
+package dev.gatewaybridge.bridge;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,7 +43,7 @@ public final class BufferedBody implements AutoCloseable {
 
     /**
      * Reads the body of the request in {@code environ} ({@code length} bytes, or to its end if
-     * {@link Environ#BODY_UNTIL_END}).
+     * {@link BodyLength#UNTIL_END}).
      *
      * @throws HttpStatusException 413 past the maximum size, 408 for a client too slow, 400 for a body that
      *                             ends before its Content-Length
