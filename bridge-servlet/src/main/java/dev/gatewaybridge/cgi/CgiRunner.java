@@ -10,7 +10,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,12 +20,10 @@ import dev.gatewaybridge.api.Environ;
 import dev.gatewaybridge.api.FileBody;
 import dev.gatewaybridge.api.GatewayApplication;
 import dev.gatewaybridge.api.Header;
-import dev.gatewaybridge.api.HeaderRules;
-import dev.gatewaybridge.api.HttpStatusException;
-import dev.gatewaybridge.api.Reasons;
-import dev.gatewaybridge.api.StartResponse;
-import dev.gatewaybridge.api.Write;
 import dev.gatewaybridge.bridge.BlockInputStream;
+import dev.gatewaybridge.server.Applications;
+import dev.gatewaybridge.server.BaseHandler;
+import dev.gatewaybridge.server.ResponseAbortedException;
 
 /**
  * Runs a {@link GatewayApplication} as a CGI program (RFC 3875), as Python's
@@ -35,8 +32,8 @@ import dev.gatewaybridge.bridge.BlockInputStream;
  *
  * <pre>java -cp app.jar:bridge-servlet.jar dev.gatewaybridge.cgi.CgiRunner com.example.App [name=value ...]</pre>
  *
- * The class needs a public no-arg constructor or one taking {@code Map<String,String>}, which gets the
- * {@code name=value} arguments. {@code wsgi.run_once} is true. Run the JVM with a UTF-8 locale
+ * The class ({@link Applications}: from the context class loader, then the library's) needs a public
+ * constructor taking {@code Map<String,String>}, which gets the {@code name=value} arguments, or a no-arg one. {@code wsgi.run_once} is true. Run the JVM with a UTF-8 locale
  * ({@code LANG=C.UTF-8}) so non-ASCII meta-variables decode right.
  */
 public final class CgiRunner {
@@ -52,52 +49,39 @@ public final class CgiRunner {
         OutputStream stdout = new FileOutputStream(FileDescriptor.out);
         // Stray System.out prints of the application must not corrupt the CGI response.
         System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8));
-        int code;
+        Map<String, String> params = params(args);
+        GatewayApplication app;
         try {
-            GatewayApplication app = instantiate(args[0], params(args));
-            code = run(app, System.getenv(), new FileInputStream(FileDescriptor.in), stdout, System.err);
-            Bodies.close(app);
-        } catch (ReflectiveOperationException e) {
-            System.err.println("CgiRunner: cannot create " + args[0] + ": " + e);
+            app = Applications.create("CgiRunner", args[0], params);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
             writeError(stdout, 500, "Internal Server Error");
-            code = 1;
+            System.exit(1);
+            return;
         }
+        int code = run(app, System.getenv(), new FileInputStream(FileDescriptor.in), stdout, System.err);
+        Bodies.close(app);
         System.exit(code);
     }
 
     /**
      * Runs {@code app} once on the CGI request in {@code env} and {@code stdin}, writing the CGI response to
-     * {@code stdout}; returns the exit status (0, or 1 if the application failed).
+     * {@code stdout}; returns the exit status (0, or 1 if the application failed or the response was cut).
      */
     public static int run(GatewayApplication app, Map<String, String> env, InputStream stdin, OutputStream stdout,
             PrintStream stderr) throws IOException {
         Map<String, Object> environ = environ(env, stdin, stderr);
-        Response response = new Response(new BufferedOutputStream(stdout, 16 * 1024));
-        Iterable<byte[]> body = null;
+        Response response = new Response(new BufferedOutputStream(stdout, 16 * 1024),
+                "HEAD".equals(environ.get(Environ.REQUEST_METHOD)), stderr);
         try {
-            body = app.call(environ, response);
-            for (byte[] chunk : body) {
-                response.write(chunk);
-            }
-            response.finish();
-            return 0;
-        } catch (Exception e) {
-            stderr.println("CgiRunner: application failed: " + e);
-            e.printStackTrace(stderr);
-            if (!response.sent) {
-                int status = e instanceof HttpStatusException h ? h.status() : 500;
-                writeError(response.out, status, Reasons.of(status));
-            }
-            return 1;
+            response.run(app, environ);
+        } catch (ResponseAbortedException aborted) {
+            // Logged by the handler; the server sees the short body and the exit status.
         } finally {
-            try {
-                Bodies.close(body);
-            } catch (Exception e) {
-                stderr.println("CgiRunner: closing the body failed: " + e);
-            }
             response.out.flush();
             ((PrintWriter) environ.get(Environ.WSGI_ERRORS)).flush();
         }
+        return response.failed ? 1 : 0;
     }
 
     /** The environ: every meta-variable the server set, and the wsgi.* keys (PEP 3333). */
@@ -122,66 +106,52 @@ public final class CgiRunner {
         return environ;
     }
 
-    /** start_response and the writes: headers leave with the first non-empty chunk, as "Status:" + fields. */
-    private static final class Response implements StartResponse, Write {
+    /** The {@link BaseHandler} rules over stdout: headers leave with the first non-empty chunk, in a Status field. */
+    private static final class Response extends BaseHandler {
         final OutputStream out;
-        String status;
-        List<Header> headers;
-        boolean sent;
+        private final PrintStream stderr;
+        boolean failed;
 
-        Response(OutputStream out) {
+        Response(OutputStream out, boolean head, PrintStream stderr) {
+            super(head, false);
             this.out = out;
+            this.stderr = stderr;
         }
 
+        /** RFC 3875 §6.3.3: the status goes in a Status header field; the fields end with a blank line. */
         @Override
-        public Write start(String status, List<Header> headers, Throwable excInfo) {
-            if (excInfo != null) {
-                if (sent) {
-                    throw excInfo instanceof RuntimeException r ? r : new IllegalStateException(excInfo);
-                }
-            } else if (this.status != null) {
-                throw new IllegalStateException("start_response called twice without exc_info");
-            }
-            HeaderRules.checkStatus(status);
-            for (Header h : headers) {
-                HeaderRules.checkHeader(h);
-            }
-            this.status = status;
-            this.headers = new ArrayList<>(headers);
-            return this;
-        }
-
-        @Override
-        public void write(byte[] data) throws IOException {
-            if (status == null) {
-                throw new IllegalStateException("body before start_response");
-            }
-            if (data.length == 0) {
-                return;
-            }
-            sendHeaders();
-            out.write(data);
-            out.flush();
-        }
-
-        void finish() throws IOException {
-            if (status == null) {
-                throw new IllegalStateException("the application returned without calling start_response");
-            }
-            sendHeaders();
-            out.flush();
-        }
-
-        private void sendHeaders() throws IOException {
-            if (sent) {
-                return;
-            }
-            sent = true;
-            StringBuilder head = new StringBuilder("Status: ").append(status).append("\r\n");
-            for (Header h : headers) {
+        protected OutputStream sendStatusAndHeaders(long knownLength) throws IOException {
+            StringBuilder head = new StringBuilder("Status: ").append(status()).append("\r\n");
+            for (Header h : headers()) {
                 head.append(h.name()).append(": ").append(h.value()).append("\r\n");
             }
             out.write(head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
+            return out;
+        }
+
+        /** Exit status 1 for any failure, answered with a 500 or cut after the headers. */
+        @Override
+        protected void handleError(Throwable failure) throws IOException {
+            failed = true;
+            super.handleError(failure);
+        }
+
+        /** The server closed stdout: the exit status says so. */
+        @Override
+        protected void clientGone(IOException cause) {
+            failed = true;
+            stderr.println("CgiRunner: the server stopped reading the response: " + cause);
+        }
+
+        @Override
+        protected void logWarning(String message) {
+            stderr.println("CgiRunner: " + message);
+        }
+
+        @Override
+        protected void logError(String message, Throwable failure) {
+            stderr.println("CgiRunner: " + message + ": " + failure);
+            failure.printStackTrace(stderr);
         }
     }
 
@@ -201,16 +171,6 @@ public final class CgiRunner {
             params.put(args[i].substring(0, eq), args[i].substring(eq + 1));
         }
         return params;
-    }
-
-    private static GatewayApplication instantiate(String className, Map<String, String> params)
-            throws ReflectiveOperationException {
-        Class<?> type = Class.forName(className);
-        try {
-            return (GatewayApplication) type.getConstructor(Map.class).newInstance(params);
-        } catch (NoSuchMethodException e) {
-            return (GatewayApplication) type.getConstructor().newInstance();
-        }
     }
 
     /** stdin up to CONTENT_LENGTH: PEP 3333 lets an application read to end of stream. */

@@ -13,6 +13,7 @@ import dev.gatewaybridge.api.GatewayApplication;
 import dev.gatewaybridge.api.Header;
 import dev.gatewaybridge.api.HeaderRules;
 import dev.gatewaybridge.api.StartResponse;
+import dev.gatewaybridge.server.Applications;
 
 /**
  * Several applications in one servlet by path prefix — Werkzeug's DispatcherMiddleware, Paste's URLMap.
@@ -51,18 +52,24 @@ public final class UrlMap implements GatewayApplication, AutoCloseable {
         Map<String, GatewayApplication> apps = new LinkedHashMap<>();
         try {
             classes.forEach((prefix, className) ->
-                    apps.put(prefix, own(Applications.create(MOUNT_PREFIX + prefix, className, params))));
+                    apps.put(prefix, own(create(MOUNT_PREFIX + prefix, className, params))));
             String fallback = Params.get(params, FALLBACK, "404");
             this.fallback = switch (fallback) {
                 case "404" -> NOT_FOUND;
                 case "next" -> Objects.requireNonNull(next, "next");
-                default -> own(Applications.create(FALLBACK, fallback, params));
+                default -> own(create(FALLBACK, fallback, params));
             };
         } catch (RuntimeException e) {
             closeQuietly(e); // do not leak the applications already created
             throw e;
         }
         this.mounts = sorted(apps, MOUNT_PREFIX);
+    }
+
+    /** The application init-param {@code param} names, given a copy of all params. */
+    private static GatewayApplication create(String param, String className, Map<String, String> params) {
+        return Applications.create("init-param " + param + "=" + HeaderRules.quote(className), className,
+                Map.copyOf(params));
     }
 
     private void closeQuietly(RuntimeException failure) {

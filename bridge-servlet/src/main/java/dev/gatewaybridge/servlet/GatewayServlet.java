@@ -86,7 +86,7 @@ public class GatewayServlet extends HttpServlet {
             GatewayConfig.rejectUnknownTopLevel(Collections.list(getServletConfig().getInitParameterNames()));
             config = GatewayConfig.from(params(getServletConfig()), given == null);
             components = new ArrayList<>();
-            chain = Chain.build(given, config, Thread.currentThread().getContextClassLoader(), components);
+            chain = Chain.build(given, config, components);
         } catch (IllegalArgumentException e) {
             // Our own line naming param and value: Tomcat logs only the root cause of a failed init.
             log.warn("init failed: " + e.getMessage());

@@ -1,91 +1,69 @@
 package dev.gatewaybridge.testing;
 
 import java.io.ByteArrayOutputStream;
-import java.util.List;
+import java.io.OutputStream;
+import java.io.PrintWriter;
 import java.util.Map;
 
-import dev.gatewaybridge.api.Bodies;
+import dev.gatewaybridge.api.Environ;
 import dev.gatewaybridge.api.GatewayApplication;
-import dev.gatewaybridge.api.Header;
-import dev.gatewaybridge.api.HeaderRules;
-import dev.gatewaybridge.api.StartResponse;
-import dev.gatewaybridge.api.Write;
+import dev.gatewaybridge.server.BaseHandler;
+import dev.gatewaybridge.server.ResponseAbortedException;
 
 /**
- * One application call with the response rules a server enforces (PEP 3333 "The start_response() Callable",
- * "Buffering and Streaming"): headers checked and held until the first non-empty chunk or write(), one
- * start_response unless excInfo (re-raised once headers are out), body closed exactly once.
+ * One application call under the {@link BaseHandler} rules a server enforces (PEP 3333 "The start_response()
+ * Callable", "Buffering and Streaming"), with the response kept in memory: headers checked and held until the
+ * first non-empty chunk or write(), one start_response unless excInfo (re-raised once headers are out), the
+ * body never past its Content-Length and closed exactly once. Failures propagate to the test as they are.
  */
-final class ServerRun implements StartResponse {
+final class ServerRun extends BaseHandler {
 
     private final ByteArrayOutputStream body = new ByteArrayOutputStream();
-    private String status;
-    private List<Header> headers;
-    private boolean headersSent;
-    private boolean closed;
+    private final Object errors;
+
+    private ServerRun(Map<String, Object> environ) {
+        super("HEAD".equals(environ.get(Environ.REQUEST_METHOD)), false);
+        this.errors = environ.get(Environ.WSGI_ERRORS);
+    }
 
     /** Runs {@code app} on {@code environ}; failures of the application propagate to the caller. */
-    TestResponse run(GatewayApplication app, Map<String, Object> environ) throws Exception {
-        Object errors = environ.get(dev.gatewaybridge.api.Environ.WSGI_ERRORS);
-        Iterable<byte[]> result = app.call(environ, this);
-        if (result == null) {
-            throw new IllegalStateException("application returned null instead of an iterable body");
+    static TestResponse respond(GatewayApplication app, Map<String, Object> environ) throws Exception {
+        ServerRun run = new ServerRun(environ);
+        run.run(app, environ);
+        String log = run.errors instanceof ErrorLog e ? e.text() : "";
+        return new TestResponse(run.statusCode(), run.status(), run.headers(), run.body.toByteArray(), log);
+    }
+
+    /** The headers stay in the handler, to be returned in the {@link TestResponse}; the body is kept. */
+    @Override
+    protected OutputStream sendStatusAndHeaders(long knownLength) {
+        return body;
+    }
+
+    /**
+     * No error page: the test sees the failure itself. A body shorter than its Content-Length, which a server
+     * cuts, is returned as sent, so that the test (or the Validator around the application) sees the bytes.
+     */
+    @Override
+    protected void handleError(Throwable failure) {
+        if (!(failure instanceof ResponseAbortedException)) {
+            throw reRaise(failure);
         }
-        try {
-            for (byte[] chunk : result) {
-                if (chunk == null) {
-                    throw new IllegalStateException("application yielded a null body chunk");
-                }
-                if (chunk.length > 0) {
-                    sendHeaders();
-                    body.write(chunk);
-                }
-            }
-            sendHeaders(); // an empty body: the headers go out when the body ends
-        } finally {
-            closed = true;
-            Bodies.close(result);
+    }
+
+    /** To wsgi.errors, so that the test reads it in {@link TestResponse#errors()}. */
+    @Override
+    protected void logWarning(String message) {
+        if (errors instanceof PrintWriter log) {
+            log.println(message);
         }
-        String log = errors instanceof ErrorLog e ? e.text() : "";
-        return new TestResponse(HeaderRules.checkStatus(status), status, headers, body.toByteArray(), log);
     }
 
     @Override
-    public Write start(String newStatus, List<Header> newHeaders, Throwable excInfo) {
-        if (excInfo != null && headersSent) {
-            throw ServerRun.<RuntimeException>sneaky(excInfo); // PEP 3333: re-raise, the client has the headers
+    protected void logError(String message, Throwable failure) {
+        if (errors instanceof PrintWriter log) {
+            log.println(message);
+            failure.printStackTrace(log);
         }
-        if (status != null && excInfo == null) {
-            throw new IllegalStateException("start_response called twice without excInfo; first status was "
-                    + HeaderRules.quote(status));
-        }
-        HeaderRules.checkStatus(newStatus);
-        if (newHeaders == null) {
-            throw new IllegalArgumentException("response headers are null");
-        }
-        newHeaders.forEach(HeaderRules::checkHeader);
-        status = newStatus;
-        headers = List.copyOf(newHeaders);
-        return this::write;
-    }
-
-    private void write(byte[] data) {
-        if (closed) {
-            throw new IllegalStateException("write() called after the body was closed");
-        }
-        sendHeaders();
-        body.writeBytes(data);
-    }
-
-    private void sendHeaders() {
-        if (status == null) {
-            throw new IllegalStateException("application sent body data without calling start_response");
-        }
-        headersSent = true;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T extends Throwable> T sneaky(Throwable t) throws T {
-        throw (T) t;
     }
 }

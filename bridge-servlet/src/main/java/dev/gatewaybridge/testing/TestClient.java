@@ -75,6 +75,6 @@ public final class TestClient {
      * wsgi.errors text returned in {@link TestResponse#errors()}.
      */
     public TestResponse run(Map<String, Object> environ) throws Exception {
-        return new ServerRun().run(target, environ);
+        return ServerRun.respond(target, environ);
     }
 }

@@ -2,10 +2,12 @@ package dev.gatewaybridge.cgi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,6 +75,51 @@ class CgiRunnerTest {
         var r = run(bad, Map.of(), "");
         assertEquals(500, r.response().status());
         assertFalse(r.body().contains("evil"));
+    }
+
+    @Test
+    void excInfoAfterTheHeadersLeftIsReRaisedAsItIsEvenWhenChecked() throws Exception {
+        IOException failure = new IOException("mid-body");
+        AtomicReference<Throwable> raised = new AtomicReference<>();
+        GatewayApplication app = (env, sr) -> {
+            sr.start("200 OK", List.of(Header.of("Content-Type", "text/plain"))).write("partial".getBytes());
+            try {
+                sr.start("500 Oops", List.of(Header.of("Content-Type", "text/plain")), failure);
+            } catch (Throwable t) {
+                raised.set(t);
+                throw t;
+            }
+            return List.of();
+        };
+        var r = run(app, Map.of(), "");
+        assertSame(failure, raised.get(), "PEP 3333: start_response re-raises exc_info once the headers left");
+        assertEquals(1, r.exit());
+        assertEquals(200, r.response().status());
+        assertEquals("partial", r.body());
+    }
+
+    @Test
+    void bodyBytesBeyondTheContentLengthAreDroppedAndLoggedOnce() throws Exception {
+        GatewayApplication app = (env, sr) -> {
+            sr.start("200 OK", List.of(Header.of("Content-Length", "5")));
+            return List.of("hel".getBytes(), "lo world".getBytes(), "!".getBytes());
+        };
+        var r = run(app, Map.of(), "");
+        assertEquals(0, r.exit());
+        assertEquals("hello", r.body());
+        assertEquals(1, r.stderr().lines().filter(l -> l.contains("beyond Content-Length 5")).count(), r.stderr());
+    }
+
+    @Test
+    void aBodyShorterThanItsContentLengthExitsWith1AndIsLogged() throws Exception {
+        GatewayApplication app = (env, sr) -> {
+            sr.start("200 OK", List.of(Header.of("Content-Length", "10")));
+            return List.of("short".getBytes());
+        };
+        var r = run(app, Map.of(), "");
+        assertEquals(1, r.exit());
+        assertEquals("short", r.body());
+        assertTrue(r.stderr().contains("body shorter than its Content-Length: declared 10, sent 5"), r.stderr());
     }
 
     @Test

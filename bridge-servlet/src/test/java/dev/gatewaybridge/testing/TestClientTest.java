@@ -142,6 +142,17 @@ class TestClientTest {
     }
 
     @Test
+    void bodyBytesBeyondTheContentLengthAreDroppedAndLoggedLikeTheServerDoes() throws Exception {
+        GatewayApplication app = (env, start) -> {
+            start.start("200 OK", List.of(Header.of("Content-Length", "5")));
+            return Bodies.of("hello world");
+        };
+        TestResponse r = TestClient.of(app).validator(null).get("/");
+        assertEquals("hello", r.text());
+        assertTrue(r.errors().contains("beyond Content-Length 5"), r.errors());
+    }
+
+    @Test
     void postSendsTheBodyAndItsType() throws Exception {
         GatewayApplication echo = (env, start) -> {
             byte[] body = ((java.io.InputStream) env.get("wsgi.input")).readAllBytes();

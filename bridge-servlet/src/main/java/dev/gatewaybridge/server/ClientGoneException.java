@@ -1,4 +1,4 @@
-package dev.gatewaybridge.servlet;
+package dev.gatewaybridge.server;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.gatewaybridge.servlet;
+package dev.gatewaybridge.server;
 
 /** Re-raises a throwable as it is, checked or not (PEP 3333's re-raise of exc_info). */
 final class Sneaky {
