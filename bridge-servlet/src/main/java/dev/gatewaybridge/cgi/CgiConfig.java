@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 import dev.gatewaybridge.upstream.BodyLimits;
-import dev.gatewaybridge.upstream.ConfigReader;
+import dev.gatewaybridge.config.ConfigReader;
+import dev.gatewaybridge.config.Grammar;
 import dev.gatewaybridge.upstream.StderrLog;
 
 /**
@@ -343,7 +344,7 @@ public record CgiConfig(Path program, Path root, Map<String, List<String>> inter
         }
 
         private static long size(String name, String v) {
-            return sized(name, v, ConfigReader::parseSize);
+            return sized(name, v, Grammar::size);
         }
 
         private static <T> T sized(String name, String v, java.util.function.Function<String, T> parse) {

@@ -8,8 +8,9 @@
  * and the request body read from the client under {@link dev.gatewaybridge.upstream.BodyLimits limits}: {@link
  * dev.gatewaybridge.upstream.BufferedBody buffered} (memory, then a temporary file; 413 past the maximum) and
  * {@link dev.gatewaybridge.upstream.TimedInput timed} (408 for a stalled or too slow client), for the three bridges.
- * Configuration is read with a {@link dev.gatewaybridge.upstream.ConfigReader} under each bridge's
- * prefix ({@code fastcgi.}, {@code scgi.}); the parameter names are constants of the classes that use them.
+ * Configuration is read with a {@link dev.gatewaybridge.config.ConfigReader} under each bridge's
+ * prefix ({@code fastcgi.}, {@code scgi.}); the shared parameters are declared once in {@link
+ * dev.gatewaybridge.upstream.UpstreamSettings}.
  *
  * <p>Faults: {@link dev.gatewaybridge.upstream.BackendUnavailableException} (502) when no backend answers,
  * {@link dev.gatewaybridge.upstream.BackendTimeoutException} (504) when one does not in time.
