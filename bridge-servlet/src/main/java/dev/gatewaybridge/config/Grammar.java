@@ -149,7 +149,7 @@ public final class Grammar {
                 }
                 int eq = entry.indexOf('=');
                 if (eq <= 0 || entry.substring(0, eq).isBlank()) {
-                    throw new IllegalArgumentException("expected NAME=value, got " + entry);
+                    throw new IllegalArgumentException("needs NAME=value entries; got \"" + entry + "\"");
                 }
                 out.add(Map.entry(entry.substring(0, eq).strip(), entry.substring(eq + 1).strip()));
             }
