@@ -166,7 +166,7 @@ public final class Grammar {
         if (ms % 3_600_000 == 0) {
             return ms / 3_600_000 + "h";
         }
-        if (ms % 60_000 == 0) {
+        if (ms % 60_000 == 0 && ms >= 120_000) { // 60s as nginx writes it, 2m rather than 120s
             return ms / 60_000 + "m";
         }
         return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";

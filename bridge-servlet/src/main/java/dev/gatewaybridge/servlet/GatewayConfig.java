@@ -51,9 +51,6 @@ record GatewayConfig(String application, List<String> middleware, boolean multit
             List.of(APPLICATION_SETTING, MIDDLEWARE_SETTING, MULTITHREAD_SETTING, MULTIPROCESS_SETTING,
                     RUN_ONCE_SETTING, ENVIRON_SETTING, ERROR_DETAIL_SETTING));
 
-    /** The servlet's own params' names. */
-    static final List<String> TOP_LEVEL = NAMESPACE.names();
-
     /** Reads the configuration; {@code applicationRequired} is false when an instance was given in code. */
     static GatewayConfig from(Map<String, String> params, boolean applicationRequired) {
         ConfigReader reader = new ConfigReader(params, NAMESPACE);
