@@ -68,7 +68,7 @@ public record CgiConfig(Path program, Path root, Map<String, List<String>> inter
     public static final String EXTENSIONS = "cgi.extensions";
     /** Comma-separated allowed methods; default {@code GET, HEAD, POST}. */
     public static final String METHODS = "cgi.methods";
-    /** Seconds (decimals allowed) a program may run; default 30. */
+    /** How long a program may run: {@code 30s}, {@code 500ms}, {@code 2m}, or bare seconds ({@code 2.5}); default 30s. */
     public static final String TIMEOUT = "cgi.timeout";
     /** Programs running at once; default 64. */
     public static final String MAX_PROCESSES = "cgi.maxProcesses";
@@ -78,7 +78,7 @@ public record CgiConfig(Path program, Path root, Map<String, List<String>> inter
     public static final String HEADERS = "cgi.headers";
     /** {@code true} to pass HTTP_AUTHORIZATION (Apache's CGIPassAuth); default false. */
     public static final String PASS_AUTHORIZATION = "cgi.passAuthorization";
-    /** Fixed variables, one {@code NAME=value} per line (or separated by ';'). */
+    /** Fixed variables, {@code NAME=value} entries: one per line, or separated by ';' ({@code Grammar#pairs}). */
     public static final String ENV = "cgi.env";
     /** Comma-separated names of server environment variables passed through, e.g. {@code LANG, TZ}. */
     public static final String PASS_ENV = "cgi.passEnv";
