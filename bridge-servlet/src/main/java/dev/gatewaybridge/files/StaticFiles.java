@@ -54,12 +54,13 @@ public final class StaticFiles implements GatewayApplication {
         this.pass = PathPatterns.of(FilesConfig.PASS, pass);
     }
 
+    /** The shared grammar's boolean ({@link dev.gatewaybridge.config.Grammar#bool}: any case), absent false. */
     private static boolean bool(String v) {
-        String t = v == null ? "false" : v.trim();
-        if (!t.equals("true") && !t.equals("false")) {
+        try {
+            return v != null && !v.isBlank() && dev.gatewaybridge.config.Grammar.bool(v);
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(FilesConfig.FALLTHROUGH + " must be true or false, not \"" + v + "\"");
         }
-        return t.equals("true");
     }
 
     private static String prefix(String value) {
