@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import dev.gatewaybridge.config.ConfigReader;
+import dev.gatewaybridge.config.Grammar;
 import dev.gatewaybridge.config.Namespace;
 import dev.gatewaybridge.config.Setting;
 import dev.gatewaybridge.upstream.UpstreamSettings;
@@ -131,16 +132,7 @@ public final class CgiSettings {
     /** {@code .py=/usr/bin/python3 -u, .php=/usr/bin/php-cgi}: extension to argv prefix, in order. */
     private static Map<String, List<String>> interpreters(String text) {
         Map<String, List<String>> out = new LinkedHashMap<>();
-        for (String entry : text.split(",")) {
-            if (entry.isBlank()) {
-                continue;
-            }
-            int eq = entry.indexOf('=');
-            if (eq < 0) {
-                throw new IllegalArgumentException("entry needs .ext=interpreter: " + entry.strip());
-            }
-            out.put(entry.substring(0, eq).strip(), List.of(entry.substring(eq + 1).strip().split("\\s+")));
-        }
+        Grammar.extensions(text).forEach(e -> out.put(e.getKey(), List.of(e.getValue().split("\\s+"))));
         return out;
     }
 

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  *     for every parameter today: {@code cgi.timeout=2.5}, {@code fastcgi.readTimeout=30});</li>
  * <li>size: a byte count with an optional suffix {@code k}, {@code m} or {@code g} (powers of 1024, any case);</li>
  * <li>list: items separated by commas and/or white space;</li>
- * <li>{@code NAME=value} list: see {@link #pairs}.</li>
+ * <li>{@code NAME=value} list: see {@link #pairs}; {@code .ext=value} list: see {@link #extensions}.</li>
  * </ul>
  */
 public final class Grammar {
@@ -153,6 +153,27 @@ public final class Grammar {
                 }
                 out.add(Map.entry(entry.substring(0, eq).strip(), entry.substring(eq + 1).strip()));
             }
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * {@code .ext=value} entries separated by commas ({@code cgi.interpreters}, {@code files.mimeTypes}):
+     * {@code .py=/usr/bin/python3 -u, .wasm=application/wasm}. The extension is lower-cased; each entry needs
+     * a name starting with '.' and a non-empty value.
+     */
+    public static List<Map.Entry<String, String>> extensions(String text) {
+        List<Map.Entry<String, String>> out = new ArrayList<>();
+        for (String part : text.split(",")) {
+            String entry = part.strip();
+            if (entry.isEmpty()) {
+                continue;
+            }
+            int eq = entry.indexOf('=');
+            if (eq < 0 || !entry.startsWith(".") || entry.substring(eq + 1).isBlank()) {
+                throw new IllegalArgumentException("entry needs .ext=value; got \"" + entry + "\"");
+            }
+            out.add(Map.entry(entry.substring(0, eq).strip().toLowerCase(Locale.ROOT), entry.substring(eq + 1).strip()));
         }
         return List.copyOf(out);
     }

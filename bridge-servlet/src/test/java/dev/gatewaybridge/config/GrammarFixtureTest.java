@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -35,6 +36,8 @@ class GrammarFixtureTest {
             "size", v -> Long.toString(Grammar.size(v)),
             "list", v -> Grammar.list(v).stream().map(i -> "[" + i + "]\n").collect(Collectors.joining()),
             "pairs", v -> Grammar.pairs(v).stream().map(e -> "[" + e.getKey() + "]=[" + e.getValue() + "]\n")
+                    .collect(Collectors.joining()),
+            "extensions", v -> Grammar.extensions(v).stream().map(e -> "[" + e.getKey() + "]=[" + e.getValue() + "]\n")
                     .collect(Collectors.joining()));
 
     @TestFactory
@@ -57,7 +60,7 @@ class GrammarFixtureTest {
         Path err = sibling(in, ".err");
         assertTrue(Files.exists(out) != Files.exists(err), in + " needs exactly one of .out and .err");
         if (Files.exists(out)) {
-            assertEquals(read(out), folder.equals("list") || folder.equals("pairs") ? parser.apply(input)
+            assertEquals(read(out), Set.of("list", "pairs", "extensions").contains(folder) ? parser.apply(input)
                     : parser.apply(input) + "\n", in.toString());
         } else {
             String expected = read(err).strip();
