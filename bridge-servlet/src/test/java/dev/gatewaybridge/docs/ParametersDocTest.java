@@ -15,6 +15,7 @@ import dev.gatewaybridge.config.Namespace;
 import dev.gatewaybridge.config.ParameterReference;
 import dev.gatewaybridge.config.Setting;
 import dev.gatewaybridge.fastcgi.FastCgiApplication;
+import dev.gatewaybridge.files.FilesConfig;
 import dev.gatewaybridge.managed.WorkerSettings;
 import dev.gatewaybridge.scgi.ScgiApplication;
 import dev.gatewaybridge.servlet.GatewayServlet;
@@ -44,7 +45,8 @@ class ParametersDocTest {
                 new Section("fastcgi", "fastcgi.", own(FastCgiApplication.PARAMETERS)),
                 new Section("upstream", "*.", UpstreamSettings.BACKEND),
                 new Section("body", "*.", SHARED_BODY),
-                new Section("managed", "fastcgi.", WorkerSettings.SETTINGS));
+                new Section("managed", "fastcgi.", WorkerSettings.SETTINGS),
+                new Section("files", "files.", FilesConfig.PARAMETERS.settings()));
     }
 
     /** The settings of {@code ns} that are not one of the shared groups (those have their own table). */
@@ -80,7 +82,7 @@ class ParametersDocTest {
         List<Setting<?>> shown = new ArrayList<>();
         sections().forEach(s -> shown.addAll(s.settings()));
         for (Namespace ns : List.of(GatewayServlet.PARAMETERS, CgiSettings.NAMESPACE, FastCgiApplication.PARAMETERS,
-                ScgiApplication.PARAMETERS)) {
+                ScgiApplication.PARAMETERS, FilesConfig.PARAMETERS)) {
             for (Setting<?> s : ns.settings()) {
                 assertTrue(shown.contains(s), ns.prefix() + s.name() + " has no row in docs/parameters.md");
             }
