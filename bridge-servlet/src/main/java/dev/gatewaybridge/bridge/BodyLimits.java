@@ -2,7 +2,7 @@ package dev.gatewaybridge.bridge;
 
 import java.time.Duration;
 
-import dev.gatewaybridge.upstream.ConfigReader;
+import dev.gatewaybridge.config.ConfigReader;
 
 /**
  * How a bridge reads a request body from the client: whether it reads it whole before it takes a backend
@@ -54,11 +54,10 @@ public record BodyLimits(String prefix, boolean buffering, int bufferSize, long 
 
     /** The limits configured under {@code reader}'s prefix; buffering is {@code bufferingDefault} unless set. */
     public static BodyLimits from(ConfigReader reader, boolean bufferingDefault) {
-        return new BodyLimits(reader.name(""), reader.bool(REQUEST_BUFFERING, bufferingDefault),
-                (int) Math.min(Integer.MAX_VALUE - 8, reader.size(BODY_BUFFER_SIZE, DEFAULT_BUFFER_SIZE)),
-                reader.size(MAX_BODY_SIZE, DEFAULT_MAX_BODY_SIZE),
-                reader.duration(BODY_TIMEOUT, DEFAULT_TIMEOUT),
-                reader.parsed(BODY_MIN_RATE, DEFAULT_MIN_RATE, ConfigReader::parseSize));
+        return new BodyLimits(reader.name(""), reader.get(BridgeSettings.REQUEST_BUFFERING, bufferingDefault),
+                (int) Math.min(Integer.MAX_VALUE - 8, reader.get(BridgeSettings.BODY_BUFFER_SIZE)),
+                reader.get(BridgeSettings.MAX_BODY_SIZE), reader.get(BridgeSettings.BODY_TIMEOUT),
+                reader.get(BridgeSettings.BODY_MIN_RATE));
     }
 
     /** 413 before any byte is read when the declared length is already over {@link #maxBodySize}. */

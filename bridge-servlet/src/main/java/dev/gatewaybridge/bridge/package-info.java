@@ -11,7 +11,7 @@
  * dev.gatewaybridge.api.BackendUnavailableException} (502, no answer) and {@link
  * dev.gatewaybridge.api.BackendTimeoutException} (504, no answer in time).
  *
- * <p>It depends on {@code api} only (and {@code upstream.ConfigReader} until configuration has its own
- * package); the bridges depend on it; it depends on no bridge (ArchitectureTest).
+ * <p>It depends on {@code api} and {@code config} only; the bridges depend on it; it depends on no bridge
+ * (ArchitectureTest).
  */
 package dev.gatewaybridge.bridge;

@@ -75,7 +75,7 @@ public final class CgiApplication implements GatewayApplication, AutoCloseable {
     }
 
     public CgiApplication(CgiConfig config) {
-        this.config = config;
+        this.config = CgiStartCheck.check(config);
         this.resolver = new ScriptResolver(config);
         this.staticFiles = config.staticFiles()
                 ? FileApplication.builder().root(config.root()).index(null).application() : null;

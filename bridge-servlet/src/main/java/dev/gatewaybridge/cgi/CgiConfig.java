@@ -1,6 +1,5 @@
 package dev.gatewaybridge.cgi;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,19 +10,18 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
-import dev.gatewaybridge.api.ClosestName;
 import dev.gatewaybridge.bridge.BodyLimits;
+import dev.gatewaybridge.bridge.BridgeSettings;
 import dev.gatewaybridge.bridge.CgiResponseParser;
 import dev.gatewaybridge.bridge.StderrLog;
-import dev.gatewaybridge.upstream.ConfigReader;
 
 /**
- * The configuration of a {@link CgiApplication}, read once and immutable. Built from init-params
- * ({@link #fromParams}, names are the {@code cgi.*} constants below, documented in README section "cgi") or
- * with {@link #builder()}. A wrong value fails construction with an {@link IllegalArgumentException} naming
- * the param.
+ * The configuration of a {@link CgiApplication}, read once and immutable: a plain record. Built from
+ * init-params ({@link #fromParams}: the {@code cgi.*} parameters declared in {@link CgiSettings}, read by the
+ * shared grammar, docs/parameters.md) or with {@link #builder()}. A wrong value fails construction with an
+ * {@link IllegalArgumentException} naming the param; what the file system must hold (the root, the program,
+ * the interpreters) is checked when the application starts ({@link CgiStartCheck}).
  *
  * @param program          one fixed program to run for every request, or null (then {@code root} is set)
  * @param root             the script root PATH_INFO is walked in, or null (then {@code program} is set)
@@ -71,7 +69,7 @@ public record CgiConfig(Path program, Path root, Map<String, List<String>> inter
     public static final String EXTENSIONS = "cgi.extensions";
     /** Comma-separated allowed methods; default {@code GET, HEAD, POST}. */
     public static final String METHODS = "cgi.methods";
-    /** Seconds (decimals allowed) a program may run; default 30. */
+    /** How long a program may run: {@code 30s}, {@code 500ms}, {@code 2m}, or bare seconds ({@code 2.5}); default 30s. */
     public static final String TIMEOUT = "cgi.timeout";
     /** Programs running at once; default 64. */
     public static final String MAX_PROCESSES = "cgi.maxProcesses";
@@ -81,7 +79,7 @@ public record CgiConfig(Path program, Path root, Map<String, List<String>> inter
     public static final String HEADERS = "cgi.headers";
     /** {@code true} to pass HTTP_AUTHORIZATION (Apache's CGIPassAuth); default false. */
     public static final String PASS_AUTHORIZATION = "cgi.passAuthorization";
-    /** Fixed variables, one {@code NAME=value} per line (or separated by ';'). */
+    /** Fixed variables, {@code NAME=value} entries: one per line, or separated by ';' ({@code Grammar#pairs}). */
     public static final String ENV = "cgi.env";
     /** Comma-separated names of server environment variables passed through, e.g. {@code LANG, TZ}. */
     public static final String PASS_ENV = "cgi.passEnv";
@@ -159,12 +157,6 @@ public record CgiConfig(Path program, Path root, Map<String, List<String>> inter
         if ((program == null) == (root == null)) {
             throw new IllegalArgumentException("set exactly one of " + PROGRAM + " and " + ROOT);
         }
-        if (program != null && !Files.isExecutable(program)) {
-            throw new IllegalArgumentException(PROGRAM + " is not an executable file: " + program);
-        }
-        if (root != null && !Files.isDirectory(root)) {
-            throw new IllegalArgumentException(ROOT + " is not a directory: " + root);
-        }
         positive(MAX_PROCESSES, maxProcesses);
         positive(RETRY_AFTER, retryAfter);
         if (stderrLimit < 0) {
@@ -186,11 +178,7 @@ public record CgiConfig(Path program, Path root, Map<String, List<String>> inter
         passEnv.forEach(name -> envName(PASS_ENV, name));
         interpreters = Map.copyOf(interpreters);
         interpreters.forEach((ext, argv) -> {
-            if (ext.startsWith(".") && !argv.isEmpty() && !Files.exists(Path.of(argv.get(0)))) {
-                throw new IllegalArgumentException(INTERPRETERS + ": no such file: " + argv.get(0) + " (in "
-                        + ext + "=" + String.join(" ", argv) + ")");
-            }
-            if (!ext.startsWith(".") || argv.isEmpty() || !Files.isExecutable(Path.of(argv.get(0)))) {
+            if (!ext.startsWith(".") || argv.isEmpty() || argv.get(0).isEmpty()) {
                 throw new IllegalArgumentException(INTERPRETERS + " entry needs .ext=/path/to/executable: "
                         + ext + "=" + argv);
             }
@@ -219,163 +207,45 @@ public record CgiConfig(Path program, Path root, Map<String, List<String>> inter
         return new Builder();
     }
 
-    /** Reads the {@code cgi.*} params; unknown {@code cgi.*} names fail (a typo must not pass silently). */
+    /** Reads the {@code cgi.*} params ({@link CgiSettings}); unknown {@code cgi.*} names fail naming the closest. */
     public static CgiConfig fromParams(Map<String, String> params) {
-        Builder b = builder();
-        for (var e : params.entrySet()) {
-            if (!e.getKey().startsWith(PREFIX)) {
-                continue;
-            }
-            String v = e.getValue() == null ? "" : e.getValue().trim();
-            try {
-                b.param(e.getKey(), v);
-            } catch (NumberFormatException | PatternSyntaxException ex) {
-                throw new IllegalArgumentException(e.getKey() + " has an invalid value: " + v, ex);
-            }
-        }
-        return b.build();
+        return CgiSettings.read(params);
     }
 
-    private static List<String> list(String v) {
-        List<String> out = new ArrayList<>();
-        for (String s : v.split("[,\\s]+")) {
-            if (!s.isEmpty()) {
-                out.add(s);
-            }
-        }
-        return out;
-    }
-
-    /** A {@link CgiConfig} under construction; every setter has the default of its init-param. */
+    /** A {@link CgiConfig} under construction; every field starts at its parameter's declared default ({@link CgiSettings}). */
     public static final class Builder {
         private Path program;
         private Path root;
         private final Map<String, List<String>> interpreters = new LinkedHashMap<>();
         private final Set<String> extensions = new TreeSet<>();
-        private Set<String> methods = Set.of("GET", "HEAD", "POST");
-        private Duration timeout = Duration.ofSeconds(30);
-        private int maxProcesses = 64;
-        private int retryAfter = 1;
-        private Set<String> headers = Set.of("*");
+        private Set<String> methods = Set.copyOf(CgiSettings.METHODS.defaultValue());
+        private Duration timeout = CgiSettings.TIMEOUT.defaultValue();
+        private int maxProcesses = CgiSettings.MAX_PROCESSES.defaultValue();
+        private int retryAfter = CgiSettings.RETRY_AFTER.defaultValue();
+        private Set<String> headers = Set.copyOf(CgiSettings.HEADERS.defaultValue());
         private boolean passAuthorization;
         private final Map<String, String> env = new LinkedHashMap<>();
         private final List<String> passEnv = new ArrayList<>();
         private boolean queryArgs;
-        private Pattern argPattern = Pattern.compile(DEFAULT_ARG_PATTERN);
-        private boolean nph = true;
-        private int redirectLimit = 10;
+        private Pattern argPattern = CgiSettings.ARG_PATTERN.defaultValue();
+        private boolean nph = CgiSettings.NPH.defaultValue();
+        private int redirectLimit = CgiSettings.REDIRECT_LIMIT.defaultValue();
         private Path documentRoot;
-        private String serverSoftware = "GatewayBridge";
-        private int maxHeaders = CgiResponseParser.Limits.DEFAULT.maxHeaders();
-        private int maxHeaderBytes = CgiResponseParser.Limits.DEFAULT.maxBytes();
-        private String spawner = "auto";
+        private String serverSoftware = CgiSettings.SERVER_SOFTWARE.defaultValue();
+        private int maxHeaders = CgiSettings.MAX_HEADERS.defaultValue();
+        private int maxHeaderBytes = CgiSettings.MAX_HEADER_BYTES.defaultValue();
+        private String spawner = CgiSettings.SPAWNER.defaultValue();
         private String index;
         private boolean staticFiles;
-        private boolean acceptPathInfo = true;
-        private boolean requestBuffering;
-        private long bodyBufferSize = BodyLimits.DEFAULT_BUFFER_SIZE;
-        private long maxBodySize = BodyLimits.DEFAULT_MAX_BODY_SIZE;
-        private Duration bodyTimeout = BodyLimits.DEFAULT_TIMEOUT;
-        private long bodyMinRate = BodyLimits.DEFAULT_MIN_RATE;
-        private long stderrLimit = StderrLog.DEFAULT_LIMIT;
+        private boolean acceptPathInfo = CgiSettings.ACCEPT_PATH_INFO.defaultValue();
+        private boolean requestBuffering = CgiSettings.REQUEST_BUFFERING.defaultValue();
+        private long bodyBufferSize = BridgeSettings.BODY_BUFFER_SIZE.defaultValue();
+        private long maxBodySize = BridgeSettings.MAX_BODY_SIZE.defaultValue();
+        private Duration bodyTimeout = BridgeSettings.BODY_TIMEOUT.defaultValue();
+        private long bodyMinRate = BridgeSettings.BODY_MIN_RATE.defaultValue();
+        private long stderrLimit = BridgeSettings.STDERR_LIMIT.defaultValue();
 
         private Builder() {
-        }
-
-        /** Sets one param by its init-param name. */
-        public Builder param(String name, String v) {
-            switch (name) {
-                case PROGRAM -> program(Path.of(v));
-                case ROOT -> root(Path.of(v));
-                case INTERPRETERS -> {
-                    for (String entry : v.split(",")) {
-                        int eq = entry.indexOf('=');
-                        if (entry.isBlank()) {
-                            continue;
-                        }
-                        if (eq < 0) {
-                            throw new IllegalArgumentException(INTERPRETERS + " entry needs .ext=interpreter: " + entry);
-                        }
-                        interpreter(entry.substring(0, eq).trim(), entry.substring(eq + 1).trim().split("\\s+"));
-                    }
-                }
-                case EXTENSIONS -> list(v).forEach(this::extension);
-                case METHODS -> methods(list(v).toArray(String[]::new));
-                case TIMEOUT -> timeout(Duration.ofMillis(Math.round(Double.parseDouble(v) * 1000)));
-                case MAX_PROCESSES -> maxProcesses(Integer.parseInt(v));
-                case RETRY_AFTER -> retryAfter(Integer.parseInt(v));
-                case HEADERS -> headers(list(v).toArray(String[]::new));
-                case PASS_AUTHORIZATION -> passAuthorization(bool(name, v));
-                case ENV -> {
-                    for (String line : v.split("[\\n;]")) {
-                        int eq = line.indexOf('=');
-                        if (line.isBlank()) {
-                            continue;
-                        }
-                        if (eq < 0) {
-                            throw new IllegalArgumentException(ENV + " entry needs NAME=value: " + line.trim());
-                        }
-                        env(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
-                    }
-                }
-                case PASS_ENV -> list(v).forEach(passEnv::add);
-                case QUERY_ARGS -> queryArgs(bool(name, v));
-                case ARG_PATTERN -> argPattern(Pattern.compile(v));
-                case NPH -> nph(bool(name, v));
-                case REDIRECT_LIMIT -> redirectLimit(Integer.parseInt(v));
-                case DOCUMENT_ROOT -> documentRoot(Path.of(v));
-                case SERVER_SOFTWARE -> serverSoftware(v);
-                case MAX_HEADERS -> maxHeaders = Integer.parseInt(v);
-                case MAX_HEADER_BYTES -> maxHeaderBytes = Integer.parseInt(v);
-                case SPAWNER -> spawner(v);
-                case INDEX -> index(v.isEmpty() ? null : v);
-                case STATIC -> staticFiles(bool(name, v));
-                case ACCEPT_PATH_INFO -> acceptPathInfo(bool(name, v));
-                case REQUEST_BUFFERING -> requestBuffering(bool(name, v));
-                case BODY_BUFFER_SIZE -> bodyBufferSize = size(name, v);
-                case MAX_BODY_SIZE -> maxBodySize = size(name, v);
-                case BODY_TIMEOUT -> bodyTimeout = sized(name, v, ConfigReader::parseDuration);
-                case BODY_MIN_RATE -> bodyMinRate = size(name, v);
-                case STDERR_LIMIT -> stderrLimit = size(name, v);
-                default -> throw new IllegalArgumentException("unknown CGI param: " + name + ClosestName.hint(name, knownNames()));
-            }
-            return this;
-        }
-
-        private static long size(String name, String v) {
-            return sized(name, v, ConfigReader::parseSize);
-        }
-
-        private static <T> T sized(String name, String v, java.util.function.Function<String, T> parse) {
-            try {
-                return parse.apply(v);
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException(name + " has an invalid value: " + v + " (" + e.getMessage() + ")");
-            }
-        }
-
-        /** Every {@code cgi.*} name: the String constants of {@link CgiConfig} under {@link #PREFIX}. */
-        private static List<String> knownNames() {
-            List<String> names = new ArrayList<>();
-            for (var field : CgiConfig.class.getFields()) {
-                try {
-                    if (java.lang.reflect.Modifier.isStatic(field.getModifiers()) && field.get(null) instanceof String n
-                            && n.startsWith(PREFIX) && !n.equals(PREFIX)) {
-                        names.add(n);
-                    }
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-            return names;
-        }
-
-        private static boolean bool(String name, String v) {
-            return switch (v.toLowerCase(Locale.ROOT)) {
-                case "true" -> true;
-                case "false" -> false;
-                default -> throw new IllegalArgumentException(name + " must be true or false: " + v);
-            };
         }
 
         public Builder program(Path p) {

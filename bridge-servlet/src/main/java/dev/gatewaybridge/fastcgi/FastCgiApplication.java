@@ -55,6 +55,8 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
 
     /** Required. Backends, comma or space separated: {@code host:port}, {@code [::1]:port}, {@code unix:/path}. */
     public static final String BACKENDS = FastCgiSettings.PREFIX + BackendSet.BACKENDS;
+    /** Every {@code fastcgi.*} parameter, declared (docs/parameters.md is generated from it). */
+    public static final dev.gatewaybridge.config.Namespace PARAMETERS = FastCgiSettings.NAMESPACE;
     /** Instead of backends: a program run as workers, e.g. {@code /usr/bin/php-cgi -b {socket}} (no shell). */
     public static final String COMMAND = FastCgiSettings.PREFIX + WorkerSettings.COMMAND;
     /** How many workers of {@link #COMMAND} run (static mode; default 2), each on its own Unix socket. */

@@ -3,12 +3,15 @@ package dev.gatewaybridge.files;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.gatewaybridge.config.ConfigReader;
+import dev.gatewaybridge.config.Grammar;
+import dev.gatewaybridge.config.Namespace;
+import dev.gatewaybridge.config.Setting;
 import dev.gatewaybridge.paths.PathPatterns;
 
 /**
@@ -51,8 +54,31 @@ public record FilesConfig(Path root, String index, long maxAge, PathPatterns den
     /** {@link StaticFiles} only: path patterns always passed to {@code next}, e.g. {@code *.php}; default none. */
     public static final String PASS = "files.pass";
 
-    private static final List<String> NAMES = List.of(ROOT, INDEX, MAX_AGE, DENY, DENY_STATUS, MIME_TYPES, MOUNT,
-            FALLTHROUGH, PASS);
+    // The declarations (docs/parameters.md), read by the shared grammar.
+    static final Setting<Path> ROOT_SETTING = Setting.of(name(ROOT), "path", Path::of, null, "required",
+            "the directory served");
+    static final Setting<String> INDEX_SETTING = Setting.string(name(INDEX), "index.html",
+            "file sent for a directory addressed with a trailing `/`; empty for none");
+    static final Setting<Long> MAX_AGE_SETTING = Setting.count(name(MAX_AGE), -1, -1,
+            "seconds of `Cache-Control: max-age`; unset (or `-1`), no Cache-Control").withDefault(-1L, "none");
+    static final Setting<List<String>> DENY_SETTING = Setting.list(name(DENY), List.of(), "none",
+            "path patterns answered `files.denyStatus` whether they exist or not (`*.php`, `/conf/**`)");
+    static final Setting<Integer> DENY_STATUS_SETTING = Setting.integer(name(DENY_STATUS), 404, 0,
+            "status of a denied path: `404` (the client learns nothing) or `403`");
+    static final Setting<List<Map.Entry<String, String>>> MIME_TYPES_SETTING = Setting.of(name(MIME_TYPES),
+            "list of .ext=type", Grammar::extensions, List.of(), "none",
+            "`.ext=type`, comma separated (`.wasm=application/wasm`); they win over the built-in table");
+    static final Setting<String> MOUNT_SETTING = Setting.string(name(MOUNT), "/",
+            "`StaticFiles` only: the URL path prefix served from the root (`/static`)");
+    static final Setting<Boolean> FALLTHROUGH_SETTING = Setting.bool(name(FALLTHROUGH), false,
+            "`StaticFiles` only: `true` passes a request naming no file to the application (nginx `try_files`)");
+    static final Setting<List<String>> PASS_SETTING = Setting.list(name(PASS), List.of(), "none",
+            "`StaticFiles` only: path patterns always passed to the application (`*.php`)");
+
+    /** Every {@code files.*} parameter. */
+    public static final Namespace PARAMETERS = new Namespace(PREFIX, "static files (FileApplication, StaticFiles)",
+            List.of(ROOT_SETTING, INDEX_SETTING, MAX_AGE_SETTING, DENY_SETTING, DENY_STATUS_SETTING,
+                    MIME_TYPES_SETTING, MOUNT_SETTING, FALLTHROUGH_SETTING, PASS_SETTING));
 
     public FilesConfig {
         if (root == null || !Files.isDirectory(root)) {
@@ -74,46 +100,22 @@ public record FilesConfig(Path root, String index, long maxAge, PathPatterns den
         return new Builder();
     }
 
-    /** Reads the {@code files.*} params; an unknown {@code files.*} name fails naming the known ones. */
+    /** Reads the {@code files.*} params; an unknown {@code files.*} name fails naming the closest known one. */
     public static FilesConfig fromParams(Map<String, String> params) {
-        Builder b = builder();
-        for (var e : params.entrySet()) {
-            String name = e.getKey();
-            if (!name.startsWith(PREFIX)) {
-                continue;
-            }
-            String v = e.getValue() == null ? "" : e.getValue().trim();
-            try {
-                switch (name) {
-                    case ROOT -> b.root(Path.of(v));
-                    case INDEX -> b.index(v.isEmpty() ? null : v);
-                    case MAX_AGE -> b.maxAge(Long.parseLong(v));
-                    case DENY -> b.deny(Arrays.asList(v.split("[,\\s]+")));
-                    case DENY_STATUS -> b.denyStatus(Integer.parseInt(v));
-                    case MIME_TYPES -> {
-                        for (String entry : v.split(",")) {
-                            int eq = entry.indexOf('=');
-                            if (entry.isBlank()) {
-                                continue;
-                            }
-                            if (eq < 0 || !entry.trim().startsWith(".")) {
-                                throw new IllegalArgumentException(MIME_TYPES + " entry needs .ext=type: " + entry.trim());
-                            }
-                            b.mimeType(entry.substring(0, eq).trim(), entry.substring(eq + 1).trim());
-                        }
-                    }
-                    case MOUNT, FALLTHROUGH, PASS -> { } // read by StaticFiles
-                    default -> throw new IllegalArgumentException("unknown init-param " + name + " (known: "
-                            + String.join(", ", NAMES) + ")");
-                }
-            } catch (NumberFormatException ex) {
-                throw new IllegalArgumentException(name + " has an invalid value: " + v, ex);
-            }
-        }
-        if (b.root == null) {
-            throw new IllegalArgumentException("missing init-param " + ROOT);
-        }
+        ConfigReader r = new ConfigReader(params, PARAMETERS);
+        r.rejectUnknown();
+        Builder b = builder().root(r.required(ROOT_SETTING));
+        // files.index given but empty: no index (blank is "absent" for every other parameter).
+        String index = params.get(INDEX);
+        b.index(index != null && index.isBlank() ? null : r.get(INDEX_SETTING));
+        b.maxAge(r.get(MAX_AGE_SETTING)).deny(r.get(DENY_SETTING)).denyStatus(r.get(DENY_STATUS_SETTING));
+        r.get(MIME_TYPES_SETTING).forEach(e -> b.mimeType(e.getKey(), e.getValue()));
         return b.build();
+    }
+
+    /** {@code maxAge} for {@code files.maxAge}: the name under the prefix. */
+    private static String name(String full) {
+        return full.substring(PREFIX.length());
     }
 
     /** A {@link FilesConfig} under construction, with every default set. */

@@ -1,6 +1,5 @@
 package dev.gatewaybridge.files;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -8,6 +7,7 @@ import java.util.Objects;
 import dev.gatewaybridge.api.Environ;
 import dev.gatewaybridge.api.GatewayApplication;
 import dev.gatewaybridge.api.StartResponse;
+import dev.gatewaybridge.config.ConfigReader;
 import dev.gatewaybridge.paths.PathPatterns;
 
 /**
@@ -31,9 +31,12 @@ public final class StaticFiles implements GatewayApplication {
      * and the {@code files.*} params of {@link FilesConfig}.
      */
     public StaticFiles(GatewayApplication next, Map<String, String> params) {
-        this(next, params.getOrDefault(FilesConfig.MOUNT, "/"), FilesConfig.fromParams(params),
-                bool(params.get(FilesConfig.FALLTHROUGH)),
-                Arrays.asList(params.getOrDefault(FilesConfig.PASS, "").split("[,\\s]+")));
+        this(next, new ConfigReader(params, FilesConfig.PARAMETERS), FilesConfig.fromParams(params));
+    }
+
+    private StaticFiles(GatewayApplication next, ConfigReader r, FilesConfig config) {
+        this(next, r.get(FilesConfig.MOUNT_SETTING), config, r.get(FilesConfig.FALLTHROUGH_SETTING),
+                r.get(FilesConfig.PASS_SETTING));
     }
 
     /** Serves {@code prefix} (starting with '/', no trailing '/') from {@code config}, the rest by {@code next}. */
@@ -52,14 +55,6 @@ public final class StaticFiles implements GatewayApplication {
         this.files = new FileApplication(config);
         this.fallthrough = fallthrough;
         this.pass = PathPatterns.of(FilesConfig.PASS, pass);
-    }
-
-    private static boolean bool(String v) {
-        String t = v == null ? "false" : v.trim();
-        if (!t.equals("true") && !t.equals("false")) {
-            throw new IllegalArgumentException(FilesConfig.FALLTHROUGH + " must be true or false, not \"" + v + "\"");
-        }
-        return t.equals("true");
     }
 
     private static String prefix(String value) {

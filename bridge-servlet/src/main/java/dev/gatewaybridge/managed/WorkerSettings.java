@@ -11,7 +11,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 import dev.gatewaybridge.api.HeaderRules;
-import dev.gatewaybridge.upstream.ConfigReader;
+import dev.gatewaybridge.config.ConfigReader;
+import dev.gatewaybridge.config.Setting;
 
 /**
  * What a {@link WorkerPool} runs: the program's argument vector (no shell) with the {@value #SOCKET}
@@ -38,7 +39,7 @@ public record WorkerSettings(List<String> command, int workers, Map<String, Stri
          * one idle for {@code idleTimeout} stopped ({@code pm = ondemand}). */
         ONDEMAND;
 
-        static Mode parse(String text) {
+        public static Mode parse(String text) {
             return switch (text.strip().toLowerCase(java.util.Locale.ROOT)) {
                 case "static" -> STATIC;
                 case "ondemand" -> ONDEMAND;
@@ -94,6 +95,31 @@ public record WorkerSettings(List<String> command, int workers, Map<String, Stri
     /** PHP-FPM's {@code pm.process_idle_timeout} default. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(10);
 
+    // The declarations, under a bridge's prefix (fastcgi.command...): the managed-worker group of docs/parameters.md.
+    public static final Setting<String> COMMAND_SETTING = Setting.string(COMMAND, null,
+            "instead of `backends`: the program run as the bridge's own workers, argument vector whitespace "
+            + "separated, no shell, `{socket}` where the worker's socket path goes (`/usr/bin/php-cgi -b {socket}`)");
+    public static final Setting<Integer> WORKERS_SETTING = Setting.integer(WORKERS, WorkerSettings.DEFAULT_WORKERS, 1,
+            "how many workers of `command` run, each on its own socket (PHP-FPM's `pm = static`)");
+    public static final Setting<List<Map.Entry<String, String>>> WORKER_ENV_SETTING = Setting.pairs(WORKER_ENV,
+            "the workers' whole environment besides `PATH=/usr/local/bin:/usr/bin:/bin`, `NAME=value` entries");
+    public static final Setting<Path> WORKER_DIR_SETTING = Setting.of(WORKER_DIR, "path", Path::of, Path.of("/"),
+            "/", "the workers' working directory, absolute (PHP-FPM's `chdir`)");
+    public static final Setting<Long> MAX_REQUESTS_SETTING = Setting.count(MAX_REQUESTS, 0, 0,
+            "requests one worker serves before it is recycled gracefully; `0`: never (PHP-FPM's `pm.max_requests`)");
+    public static final Setting<Duration> MAX_AGE_SETTING = Setting.durationOrZero(MAX_AGE, Duration.ZERO,
+            "how long one worker runs before it is recycled gracefully (`30m`, `1h`); `0`: for ever");
+    public static final Setting<Long> MAX_MEMORY_SETTING = Setting.size(MAX_MEMORY, 0,
+            "resident memory of a worker and its descendants past which it is recycled gracefully (`256m`); `0`: no limit");
+    public static final Setting<Mode> MODE_SETTING = Setting.of(MODE, "choice", Mode::parse, Mode.STATIC, "static",
+            "`static`: `workers` run from the start; `ondemand`: started when every running one is busy, up to `workers`");
+    public static final Setting<Duration> IDLE_TIMEOUT_SETTING = Setting.duration(IDLE_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
+            "with `workerMode=ondemand` only: how long a worker without a request runs before it is stopped");
+    /** The managed-worker parameters, for every bridge with managed workers. */
+    public static final List<Setting<?>> SETTINGS = List.of(COMMAND_SETTING, WORKERS_SETTING, WORKER_ENV_SETTING,
+            WORKER_DIR_SETTING, MAX_REQUESTS_SETTING, MAX_AGE_SETTING, MAX_MEMORY_SETTING, MODE_SETTING,
+            IDLE_TIMEOUT_SETTING);
+
     /** The placeholder replaced with the worker's socket path, also inside an argument ({@code unix:{socket}}). */
     public static final String SOCKET = "{socket}";
     /**
@@ -135,24 +161,23 @@ public record WorkerSettings(List<String> command, int workers, Map<String, Stri
      * bridge then talks to backends it does not run).
      */
     public static WorkerSettings from(ConfigReader reader) {
-        String text = reader.string(COMMAND, null);
+        String text = reader.get(COMMAND_SETTING);
         if (text == null) {
-            for (String key : List.of(WORKERS, WORKER_ENV, WORKER_DIR, MAX_REQUESTS, MAX_AGE, MAX_MEMORY, MODE,
-                    IDLE_TIMEOUT)) {
-                if (reader.string(key, null) != null) {
-                    throw new IllegalArgumentException(reader.name(key) + " needs " + reader.name(COMMAND));
+            for (Setting<?> s : SETTINGS) {
+                if (reader.isSet(s)) {
+                    throw new IllegalArgumentException(reader.name(s) + " needs " + reader.name(COMMAND));
                 }
             }
             return null;
         }
-        int workers = reader.integer(WORKERS, DEFAULT_WORKERS, 1);
+        int workers = reader.get(WORKERS_SETTING);
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PATH", DEFAULT_PATH);
-        for (Map.Entry<String, String> e : reader.pairs(WORKER_ENV)) {
+        for (Map.Entry<String, String> e : reader.get(WORKER_ENV_SETTING)) {
             checkVariable(reader.name(WORKER_ENV), e.getKey(), e.getValue());
             env.put(e.getKey(), e.getValue());
         }
-        Path dir = reader.parsed(WORKER_DIR, Path.of("/"), Path::of);
+        Path dir = reader.get(WORKER_DIR_SETTING);
         if (!dir.isAbsolute() || !Files.isDirectory(dir)) {
             throw new IllegalArgumentException(reader.name(WORKER_DIR) + " must be an existing absolute directory: "
                     + dir);
@@ -163,28 +188,19 @@ public record WorkerSettings(List<String> command, int workers, Map<String, Stri
                     + " placeholder where the worker's socket path goes (e.g. php-cgi -b {socket}): " + text);
         }
         argv.set(0, resolve(reader.name(COMMAND), argv.get(0), env.get("PATH")));
-        Mode mode = reader.parsed(MODE, Mode.STATIC, Mode::parse);
-        if (mode != Mode.ONDEMAND && reader.string(IDLE_TIMEOUT, null) != null) {
+        Mode mode = reader.get(MODE_SETTING);
+        if (mode != Mode.ONDEMAND && reader.isSet(IDLE_TIMEOUT_SETTING)) {
             throw new IllegalArgumentException(reader.name(IDLE_TIMEOUT) + " needs " + reader.name(MODE)
                     + "=ondemand (static workers are never stopped for idleness)");
         }
-        Duration idle = reader.duration(IDLE_TIMEOUT, DEFAULT_IDLE_TIMEOUT);
+        Duration idle = reader.get(IDLE_TIMEOUT_SETTING);
         return new WorkerSettings(argv, workers, env, dir, recycle(reader), mode, idle);
     }
 
     /** The recycling limits; each 0 or absent is "never". */
     private static Recycle recycle(ConfigReader reader) {
-        long requests = reader.parsed(MAX_REQUESTS, 0L, v -> {
-            long n = Long.parseLong(v.strip());
-            if (n < 0) {
-                throw new IllegalArgumentException("must be 0 (never) or more");
-            }
-            return n;
-        });
-        Duration age = reader.parsed(MAX_AGE, Duration.ZERO,
-                v -> v.strip().equals("0") ? Duration.ZERO : ConfigReader.parseDuration(v));
-        long memory = reader.size(MAX_MEMORY, 0);
-        return new Recycle(requests, age, memory);
+        return new Recycle(reader.get(MAX_REQUESTS_SETTING), reader.get(MAX_AGE_SETTING),
+                reader.get(MAX_MEMORY_SETTING));
     }
 
     /** A variable of the workers' environment: a valid name, a value without control characters. */

@@ -8,7 +8,6 @@ import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import dev.gatewaybridge.api.BackendTimeoutException;
 import dev.gatewaybridge.api.BackendUnavailableException;
@@ -17,17 +16,20 @@ import dev.gatewaybridge.api.GatewayApplication;
 import dev.gatewaybridge.api.HttpStatusException;
 import dev.gatewaybridge.api.StartResponse;
 import dev.gatewaybridge.bridge.BodyLimits;
+import dev.gatewaybridge.bridge.BridgeSettings;
 import dev.gatewaybridge.bridge.CgiResponse;
 import dev.gatewaybridge.bridge.CgiResponseParser;
 import dev.gatewaybridge.bridge.DroppedHeaders;
 import dev.gatewaybridge.bridge.RequestBody;
+import dev.gatewaybridge.config.ConfigReader;
+import dev.gatewaybridge.config.Namespace;
 import dev.gatewaybridge.upstream.BackendAddress;
 import dev.gatewaybridge.upstream.BackendSet;
-import dev.gatewaybridge.upstream.ConfigReader;
 import dev.gatewaybridge.upstream.Connection;
 import dev.gatewaybridge.upstream.Param;
 import dev.gatewaybridge.upstream.Params;
 import dev.gatewaybridge.upstream.Timeouts;
+import dev.gatewaybridge.upstream.UpstreamSettings;
 
 /**
  * A gateway application that passes each request to an SCGI server (uWSGI, a Python {@code scgi} server,
@@ -87,11 +89,9 @@ public final class ScgiApplication implements GatewayApplication, AutoCloseable 
     private static final int REQUEST_BUFFER = 16 * 1024;
     /** For the response head, as nginx's scgi_buffer_size (a page or two); a longer head still parses. */
     private static final int RESPONSE_HEAD_BUFFER = 8 * 1024;
-    private static final Set<String> KNOWN = Set.of(BackendSet.BACKENDS, BackendSet.BALANCE, BackendSet.MAX_FAILS,
-            BackendSet.FAIL_TIMEOUT, Timeouts.CONNECT_TIMEOUT, Timeouts.READ_TIMEOUT, Timeouts.TOTAL_TIMEOUT,
-            Params.ROOT, Params.SCRIPT_PATTERN, Params.INDEX, Params.TRY_FILES, Params.PARAMS,
-            Params.SERVER_SOFTWARE, BodyLimits.REQUEST_BUFFERING, BodyLimits.BODY_BUFFER_SIZE, BodyLimits.MAX_BODY_SIZE,
-            BodyLimits.BODY_TIMEOUT, BodyLimits.BODY_MIN_RATE);
+    /** Every {@code scgi.*} parameter: the shared upstream and body ones, declared once in {@link UpstreamSettings}. */
+    public static final Namespace PARAMETERS = Namespace.of(PREFIX, "SCGI bridge (ScgiApplication)",
+            UpstreamSettings.BACKEND, BridgeSettings.BODY);
 
     private final BackendSet backends;
     private final Timeouts timeouts;
@@ -103,8 +103,8 @@ public final class ScgiApplication implements GatewayApplication, AutoCloseable 
 
     /** Configured from init-params (all of them; only {@code scgi.*} are read, unknown ones fail). */
     public ScgiApplication(Map<String, String> config) {
-        ConfigReader reader = new ConfigReader(config, PREFIX);
-        reader.rejectUnknown(KNOWN);
+        ConfigReader reader = new ConfigReader(config, PARAMETERS);
+        reader.rejectUnknown();
         this.backends = BackendSet.from(reader);
         this.timeouts = Timeouts.from(reader);
         this.params = Params.from(reader);

@@ -8,12 +8,13 @@ import static dev.gatewaybridge.servlet.GatewayServlet.MULTIPROCESS;
 import static dev.gatewaybridge.servlet.GatewayServlet.MULTITHREAD;
 import static dev.gatewaybridge.servlet.GatewayServlet.RUN_ONCE;
 
-import dev.gatewaybridge.api.ClosestName;
+import dev.gatewaybridge.config.ConfigReader;
+import dev.gatewaybridge.config.Namespace;
+import dev.gatewaybridge.config.Setting;
 
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -28,78 +29,50 @@ import java.util.Map;
 record GatewayConfig(String application, List<String> middleware, boolean multithread, boolean multiprocess,
                      boolean runOnce, Map<String, String> environ, boolean errorDetail, Map<String, String> params) {
 
+    // The servlet's own parameters: the only names without a dot (dotted ones belong to bridges and middleware).
+    static final Setting<String> APPLICATION_SETTING = Setting.of(APPLICATION, "class name", v -> v, null,
+            "required, unless the servlet is given an instance", "the application class: public, with a public "
+            + "no-arg constructor or one taking `Map<String, String>` (all params)");
+    static final Setting<List<String>> MIDDLEWARE_SETTING = Setting.list(MIDDLEWARE, List.of(), "none",
+            "middleware classes, comma or space separated, first listed outermost; each with a public constructor "
+            + "`(GatewayApplication next, Map<String, String> params)` or `(GatewayApplication next)`");
+    static final Setting<Boolean> MULTITHREAD_SETTING = Setting.bool(MULTITHREAD, true,
+            "`wsgi.multithread`; `false` serializes calls (one request at a time, body included)");
+    static final Setting<Boolean> MULTIPROCESS_SETTING = Setting.bool(MULTIPROCESS, false,
+            "`wsgi.multiprocess`, as the deployment declares it (e.g. a cluster)");
+    static final Setting<Boolean> RUN_ONCE_SETTING = Setting.bool(RUN_ONCE, false, "`wsgi.run_once`");
+    static final Setting<List<Map.Entry<String, String>>> ENVIRON_SETTING = Setting.pairs(ENVIRON,
+            "fixed environ entries, applied after the request's (so they override)");
+    static final Setting<Boolean> ERROR_DETAIL_SETTING = Setting.bool(ERROR_DETAIL, false,
+            "show the stack trace in the 500 page (it is always logged)");
+
+    /** The servlet's top-level init-params (prefix "": every name without a dot). */
+    static final Namespace NAMESPACE = new Namespace("", "GatewayServlet (top-level init-params)",
+            List.of(APPLICATION_SETTING, MIDDLEWARE_SETTING, MULTITHREAD_SETTING, MULTIPROCESS_SETTING,
+                    RUN_ONCE_SETTING, ENVIRON_SETTING, ERROR_DETAIL_SETTING));
+
     /** Reads the configuration; {@code applicationRequired} is false when an instance was given in code. */
     static GatewayConfig from(Map<String, String> params, boolean applicationRequired) {
-        String application = trimToNull(params.get(APPLICATION));
+        ConfigReader reader = new ConfigReader(params, NAMESPACE);
+        String application = reader.get(APPLICATION_SETTING);
         if (application == null && applicationRequired) {
             throw new IllegalArgumentException("init-param '" + APPLICATION
                     + "' is missing: name the application class, e.g. com.example.HelloApp");
         }
-        return new GatewayConfig(application, classList(params.get(MIDDLEWARE)),
-                bool(params, MULTITHREAD, true), bool(params, MULTIPROCESS, false), bool(params, RUN_ONCE, false),
-                environ(params.get(ENVIRON)), bool(params, ERROR_DETAIL, false), Map.copyOf(params));
+        Map<String, String> environ = new LinkedHashMap<>();
+        reader.get(ENVIRON_SETTING).forEach(e -> environ.put(e.getKey(), e.getValue()));
+        return new GatewayConfig(application, reader.get(MIDDLEWARE_SETTING), reader.get(MULTITHREAD_SETTING),
+                reader.get(MULTIPROCESS_SETTING), reader.get(RUN_ONCE_SETTING), Map.copyOf(environ),
+                reader.get(ERROR_DETAIL_SETTING), Map.copyOf(params));
     }
-
-    /** The servlet's own params: the only names without a dot (dotted ones belong to bridges and middleware). */
-    static final List<String> TOP_LEVEL = List.of(APPLICATION, MIDDLEWARE, MULTITHREAD, MULTIPROCESS, RUN_ONCE,
-            ENVIRON, ERROR_DETAIL);
 
     /**
-     * Fails on a servlet init-param without a dot that is not one of {@link #TOP_LEVEL}: a misspelt
-     * {@code middlware} would otherwise be ignored. Context-params are not checked (the whole webapp shares them).
+     * Fails on a servlet init-param without a dot that is not declared: a misspelt {@code middlware} would
+     * otherwise be ignored. Context-params are not checked (the whole webapp shares them).
      */
     static void rejectUnknownTopLevel(Iterable<String> servletParamNames) {
-        for (String name : servletParamNames) {
-            if (name.indexOf('.') < 0 && !TOP_LEVEL.contains(name)) {
-                throw new IllegalArgumentException("unknown init-param '" + name + "'"
-                        + ClosestName.hint(name, TOP_LEVEL) + " (known: " + String.join(", ", TOP_LEVEL)
-                        + "; names with a dot belong to bridges and middleware)");
-            }
-        }
-    }
-
-    private static List<String> classList(String value) {
-        if (value == null || value.isBlank()) {
-            return List.of();
-        }
-        return Arrays.stream(value.trim().split("[,\\s]+")).toList();
-    }
-
-    private static boolean bool(Map<String, String> params, String name, boolean fallback) {
-        String value = trimToNull(params.get(name));
-        if (value == null) {
-            return fallback;
-        }
-        return switch (value.toLowerCase(Locale.ROOT)) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new IllegalArgumentException(
-                    "init-param '" + name + "' must be true or false, not \"" + value + "\"");
-        };
-    }
-
-    /** Parses one {@code NAME=value} per line; blank lines and lines starting with '#' are skipped. */
-    private static Map<String, String> environ(String value) {
-        Map<String, String> entries = new LinkedHashMap<>();
-        if (value == null) {
-            return entries;
-        }
-        for (String raw : value.split("\\R")) {
-            String line = raw.strip();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            int eq = line.indexOf('=');
-            if (eq <= 0) {
-                throw new IllegalArgumentException(
-                        "init-param '" + ENVIRON + "' needs NAME=value lines, not \"" + line + "\"");
-            }
-            entries.put(line.substring(0, eq).strip(), line.substring(eq + 1).strip());
-        }
-        return Map.copyOf(entries);
-    }
-
-    private static String trimToNull(String value) {
-        return value == null || value.isBlank() ? null : value.trim();
+        List<String> names = new ArrayList<>();
+        servletParamNames.forEach(names::add);
+        NAMESPACE.rejectUnknown(names);
     }
 }

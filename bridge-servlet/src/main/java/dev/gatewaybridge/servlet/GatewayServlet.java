@@ -60,6 +60,8 @@ public class GatewayServlet extends HttpServlet {
     public static final String ENVIRON = "environ";
     /** Whether the 500 page shows the stack trace (it is always logged). Default {@code false}. */
     public static final String ERROR_DETAIL = "errorDetail";
+    /** These top-level params, declared (an undeclared name without a dot fails init; docs/parameters.md). */
+    public static final dev.gatewaybridge.config.Namespace PARAMETERS = GatewayConfig.NAMESPACE;
 
     private final transient GatewayApplication given;
     private transient GatewayConfig config;

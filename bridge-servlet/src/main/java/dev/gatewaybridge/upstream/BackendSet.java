@@ -12,6 +12,7 @@ import java.util.function.LongSupplier;
 
 import dev.gatewaybridge.api.BackendTimeoutException;
 import dev.gatewaybridge.api.BackendUnavailableException;
+import dev.gatewaybridge.config.ConfigReader;
 
 /**
  * The backends of one bridge: chooses one per request (round-robin or least-busy), fails over to the next
@@ -91,11 +92,7 @@ public final class BackendSet {
 
     /** The set configured under {@code reader}'s prefix ({@link #BACKENDS}, {@link #BALANCE}...). */
     public static BackendSet from(ConfigReader reader) {
-        List<BackendAddress> addresses = reader.parsed(BACKENDS, null, BackendAddress::parseList);
-        if (addresses == null) {
-            reader.required(BACKENDS);
-        }
-        return Policy.from(reader, Balance.ROUND_ROBIN).of(addresses);
+        return Policy.from(reader, Balance.ROUND_ROBIN).of(reader.required(UpstreamSettings.BACKENDS));
     }
 
     /**
@@ -106,8 +103,8 @@ public final class BackendSet {
 
         /** {@link #BALANCE}, {@link #MAX_FAILS} and {@link #FAIL_TIMEOUT} under {@code reader}'s prefix. */
         public static Policy from(ConfigReader reader, Balance defaultBalance) {
-            return new Policy(reader.parsed(BALANCE, defaultBalance, Balance::parse),
-                    reader.integer(MAX_FAILS, 1, 0), reader.duration(FAIL_TIMEOUT, Duration.ofSeconds(10)));
+            return new Policy(reader.get(UpstreamSettings.BALANCE, defaultBalance),
+                    reader.get(UpstreamSettings.MAX_FAILS), reader.get(UpstreamSettings.FAIL_TIMEOUT));
         }
 
         /** The set of {@code addresses} with this policy. */

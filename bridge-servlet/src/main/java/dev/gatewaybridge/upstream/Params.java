@@ -13,6 +13,7 @@ import dev.gatewaybridge.api.Environ;
 import dev.gatewaybridge.api.HeaderRules;
 import dev.gatewaybridge.api.HttpStatusException;
 import dev.gatewaybridge.bridge.RequestHeaders;
+import dev.gatewaybridge.config.ConfigReader;
 
 /**
  * Builds the variables a FastCGI or SCGI backend gets, from the environ: the set nginx's
@@ -74,13 +75,13 @@ public final class Params {
     /** The params configured under {@code reader}'s prefix ({@link #ROOT}, {@link #SCRIPT_PATTERN}...). */
     public static Params from(ConfigReader reader) {
         Builder b = builder();
-        reader.parsed(ROOT, b, text -> b.root(Path.of(text)));
+        reader.parsed(ROOT, b, text -> b.root(UpstreamSettings.ROOT.parse(text)));
         reader.parsed(SCRIPT_PATTERN, b, b::scriptPattern);
         reader.parsed(INDEX, b, b::index);
-        b.tryFiles(reader.bool(TRY_FILES, false));
+        b.tryFiles(reader.get(UpstreamSettings.TRY_FILES));
         reader.parsed(SERVER_SOFTWARE, b, b::serverSoftware);
         reader.parsed(PARAMS, b, text -> {
-            ConfigReader.parsePairs(text).forEach(e -> b.param(e.getKey(), e.getValue()));
+            UpstreamSettings.PARAMS.parse(text).forEach(e -> b.param(e.getKey(), e.getValue()));
             return b;
         });
         if (b.tryFiles && b.root == null) {

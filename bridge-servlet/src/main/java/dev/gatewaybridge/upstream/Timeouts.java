@@ -2,6 +2,8 @@ package dev.gatewaybridge.upstream;
 
 import java.time.Duration;
 
+import dev.gatewaybridge.config.ConfigReader;
+
 /**
  * The three limits on talking to a backend, like nginx's {@code *_connect_timeout}, {@code *_read_timeout}
  * (here also bounding each stalled write, nginx's {@code *_send_timeout}) and a limit on the whole exchange.
@@ -23,8 +25,8 @@ public record Timeouts(Duration connect, Duration read, Duration total) {
 
     /** The timeouts configured under {@code reader}'s prefix, {@link #DEFAULT} for those not given. */
     public static Timeouts from(ConfigReader reader) {
-        return new Timeouts(reader.duration(CONNECT_TIMEOUT, DEFAULT.connect()),
-                reader.duration(READ_TIMEOUT, DEFAULT.read()), reader.duration(TOTAL_TIMEOUT, DEFAULT.total()));
+        return new Timeouts(reader.get(UpstreamSettings.CONNECT_TIMEOUT), reader.get(UpstreamSettings.READ_TIMEOUT),
+                reader.get(UpstreamSettings.TOTAL_TIMEOUT));
     }
 
     public Timeouts {

@@ -6,7 +6,8 @@
  * round-robin or least-busy choice, failover and passive health, and the {@link dev.gatewaybridge.upstream.Params
  * params} (nginx's {@code fastcgi_params}) built from the environ. What CGI shares with them (the request body,
  * the response parser, the 502/504 faults) is in {@code dev.gatewaybridge.bridge}, one level down.
- * Configuration is read with a {@link dev.gatewaybridge.upstream.ConfigReader} under each bridge's
- * prefix ({@code fastcgi.}, {@code scgi.}); the parameter names are constants of the classes that use them.
+ * Configuration is read with a {@link dev.gatewaybridge.config.ConfigReader} under each bridge's
+ * prefix ({@code fastcgi.}, {@code scgi.}); the shared parameters are declared once in {@link
+ * dev.gatewaybridge.upstream.UpstreamSettings}.
  */
 package dev.gatewaybridge.upstream;

@@ -1,5 +1,6 @@
 package dev.gatewaybridge.bridge;
 
+import dev.gatewaybridge.config.ConfigReader;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.gatewaybridge.api.Environ;
 import dev.gatewaybridge.api.HttpStatusException;
-import dev.gatewaybridge.upstream.ConfigReader;
+import dev.gatewaybridge.config.ConfigReader;
 
 /** The shared body buffer: memory then file, replayable, 413 and 400, and its parameters. */
 class BufferedBodyTest {

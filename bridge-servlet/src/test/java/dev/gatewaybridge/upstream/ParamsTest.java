@@ -1,5 +1,6 @@
 package dev.gatewaybridge.upstream;
 
+import dev.gatewaybridge.config.ConfigReader;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,4 +1,4 @@
-package dev.gatewaybridge.upstream;
+package dev.gatewaybridge.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+
+import dev.gatewaybridge.upstream.Timeouts;
 
 import org.junit.jupiter.api.Test;
 
