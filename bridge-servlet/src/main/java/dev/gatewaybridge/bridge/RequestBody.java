@@ -36,7 +36,7 @@ public final class RequestBody implements AutoCloseable {
         return of(environ, limits, 0);
     }
 
-    /** As {@link #of(Map, BodyLimits)}, and read whole whatever the limits say if it has at most {@code wholeUpTo} bytes. */
+    /** As {@link #of(Map, BodyLimits)}, and read whole whatever the limits say if at most {@code wholeUpTo} bytes. */
     public static RequestBody of(Map<String, Object> environ, BodyLimits limits, long wholeUpTo) throws IOException {
         long length = BodyLength.of(environ);
         if (length == 0) {

@@ -11,6 +11,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 import dev.gatewaybridge.api.HttpStatusException;
+import dev.gatewaybridge.bridge.StderrLog;
 import dev.gatewaybridge.upstream.Backend;
 import dev.gatewaybridge.upstream.Param;
 
@@ -181,13 +182,13 @@ final class ConnectionPool implements FastCgiConnection.Owner, AutoCloseable {
         final boolean keepConn;
         final List<Param> params;
         final byte[] body;
-        final dev.gatewaybridge.bridge.StderrLog errors;
-        private Exchange sent;
+        final StderrLog errors;
+        private FastCgiExchange sent;
         private Exception failed;
         /** {@link FastCgiConnection#written()} before the releasing thread sent it; -1 while it did not. */
         long writtenBefore = -1;
 
-        Outgoing(int role, boolean keepConn, List<Param> params, byte[] body, dev.gatewaybridge.bridge.StderrLog errors) {
+        Outgoing(int role, boolean keepConn, List<Param> params, byte[] body, StderrLog errors) {
             this.role = role;
             this.keepConn = keepConn;
             this.params = params;
@@ -211,8 +212,8 @@ final class ConnectionPool implements FastCgiConnection.Owner, AutoCloseable {
          *
          * @throws IOException the failure of sending it (the connection is closed)
          */
-        Exchange take() throws IOException {
-            Exchange e = sent;
+        FastCgiExchange take() throws IOException {
+            FastCgiExchange e = sent;
             Exception f = failed;
             sent = null;
             failed = null;

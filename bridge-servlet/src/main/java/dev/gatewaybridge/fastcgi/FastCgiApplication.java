@@ -321,7 +321,7 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
         long written = outgoing != null && outgoing.writtenBefore >= 0 ? outgoing.writtenBefore : connection.written();
         Response response = null;
         try {
-            Exchange exchange = outgoing != null ? outgoing.take() : null;
+            FastCgiExchange exchange = outgoing != null ? outgoing.take() : null;
             if (exchange == null) {
                 exchange = connection.begin(role, settings.keepConn(), p, inline, errors);
             }
@@ -382,12 +382,12 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
     final class Response {
         final BackendSet.Lease<FastCgiConnection> lease;
         final FastCgiConnection connection;
-        final Exchange exchange;
+        final FastCgiExchange exchange;
         final boolean reused;
         final Stdout stdout;
         private boolean finished;
 
-        Response(BackendSet.Lease<FastCgiConnection> lease, Exchange exchange, boolean reused, long deadline) {
+        Response(BackendSet.Lease<FastCgiConnection> lease, FastCgiExchange exchange, boolean reused, long deadline) {
             this.lease = lease;
             this.connection = lease.value();
             this.exchange = exchange;
@@ -420,9 +420,9 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
 
     /** FCGI_STDOUT with the read and total timeouts; a timeout closes the connection (the request is lost). */
     static final class Stdout extends InputStream {
-        final Exchange.StdoutStream stream;
+        final FastCgiExchange.StdoutStream stream;
 
-        Stdout(Exchange.StdoutStream stream) {
+        Stdout(FastCgiExchange.StdoutStream stream) {
             this.stream = stream;
         }
 
@@ -446,7 +446,7 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
      * §5.3: a body not sent with the first write, as FCGI_STDIN records, then the empty record. A read of the
      * client that fails is the client's fault, not the backend's; one of a temporary file passes as it is.
      */
-    private static void sendStdin(RequestBody body, FastCgiConnection connection, Exchange exchange)
+    private static void sendStdin(RequestBody body, FastCgiConnection connection, FastCgiExchange exchange)
             throws IOException {
         InputStream source = body.open();
         byte[] buffer = new byte[32 * 1024];

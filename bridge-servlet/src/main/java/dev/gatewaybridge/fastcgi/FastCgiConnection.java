@@ -23,6 +23,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 
 import dev.gatewaybridge.api.BackendTimeoutException;
+import dev.gatewaybridge.bridge.StderrLog;
 import dev.gatewaybridge.upstream.BackendAddress;
 import dev.gatewaybridge.upstream.Param;
 import dev.gatewaybridge.upstream.QuickAck;
@@ -31,7 +32,7 @@ import dev.gatewaybridge.upstream.QuickAck;
  * One transport connection to a FastCGI backend (TCP or a Unix domain socket) carrying one request at a time,
  * or several when the backend multiplexes (FCGI_MPXS_CONNS). One request at a time: the request thread reads
  * its own answer ({@link #inline}). Multiplexed: a reader thread parses every record as it arrives and hands
- * it to the request's {@link Exchange}. The channel blocks; its owner's periodic sweep closes it when a read
+ * it to the request's {@link FastCgiExchange}. The channel blocks; its owner's periodic sweep closes it when a read
  * or write stalls past the read timeout or a request passes its total timeout ({@link #expired}).
  */
 final class FastCgiConnection implements RecordListener, AutoCloseable {
@@ -49,7 +50,7 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
     private final SocketChannel channel;
     private final RecordWriter writer;
     private final ReentrantLock writeLock = new ReentrantLock();
-    private final Map<Integer, Exchange> exchanges = new ConcurrentHashMap<>();
+    private final Map<Integer, FastCgiExchange> exchanges = new ConcurrentHashMap<>();
     private final CompletableFuture<Map<String, String>> values = new CompletableFuture<>();
     private final RecordParser parser = new RecordParser(this);
     private final Owner owner;
@@ -167,14 +168,14 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
      * §5.1/§5.2/§5.3: registers a request and sends FCGI_BEGIN_REQUEST and its FCGI_PARAMS stream; with a
      * {@code body} already in memory also the whole FCGI_STDIN stream, all in one write.
      */
-    Exchange begin(int role, boolean keepConn, List<Param> params, byte[] body, dev.gatewaybridge.bridge.StderrLog errors)
+    FastCgiExchange begin(int role, boolean keepConn, List<Param> params, byte[] body, StderrLog errors)
             throws IOException {
         if (!keepConn) {
             // §5.1: without FCGI_KEEP_CONN the backend closes the connection after this request; we close it
             // at FCGI_END_REQUEST, so no later request is sent on a socket the backend already closed.
             retiring = true;
         }
-        Exchange exchange = register(errors);
+        FastCgiExchange exchange = register(errors);
         write(() -> {
             writer.beginRequest(exchange.requestId, role, keepConn);
             writer.params(exchange.requestId, params);
@@ -187,10 +188,10 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
     }
 
     /** A new exchange under the lowest request id not in use (1 unless multiplexing), taken atomically. */
-    private synchronized Exchange register(dev.gatewaybridge.bridge.StderrLog errors) {
+    private synchronized FastCgiExchange register(StderrLog errors) {
         for (int id = 1; id <= 0xffff; id++) {
             if (!exchanges.containsKey(id)) {
-                Exchange exchange = new Exchange(id, errors, this);
+                FastCgiExchange exchange = new FastCgiExchange(id, errors, this);
                 exchanges.put(id, exchange);
                 return exchange;
             }
@@ -199,14 +200,14 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
     }
 
     /** §5.3: request body bytes as FCGI_STDIN (or FCGI_DATA) records; nothing for {@code len == 0}. */
-    void send(int type, Exchange exchange, byte[] b, int off, int len) throws IOException {
+    void send(int type, FastCgiExchange exchange, byte[] b, int off, int len) throws IOException {
         if (len > 0) {
             write(() -> writer.stream(type, exchange.requestId, b, off, len));
         }
     }
 
     /** §5.3: the empty record that ends the FCGI_STDIN (or FCGI_DATA) stream. */
-    void endStream(int type, Exchange exchange) throws IOException {
+    void endStream(int type, FastCgiExchange exchange) throws IOException {
         write(() -> writer.endStream(type, exchange.requestId));
     }
 
@@ -214,7 +215,7 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
      * §5.4: the client left. Output still coming is discarded; the backend answers FCGI_END_REQUEST and the
      * request slot frees then (or the pool's sweep closes the connection if it never does).
      */
-    void abort(Exchange exchange) {
+    void abort(FastCgiExchange exchange) {
         exchange.drain();
         if (exchange.ended() || closed) {
             return;
@@ -318,7 +319,7 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
         owner.released(this); // out of the pool before any request thread hears of the failure
         values.complete(Map.of());
         boolean pending = false;
-        for (Exchange exchange : exchanges.values()) {
+        for (FastCgiExchange exchange : exchanges.values()) {
             if (!exchange.ended()) {
                 pending = true;
                 exchange.fail(describe(e));
@@ -351,7 +352,7 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
 
     @Override
     public void onStream(int type, int requestId, byte[] b, int off, int len) {
-        Exchange exchange = exchange(type, requestId);
+        FastCgiExchange exchange = exchange(type, requestId);
         if (type == FCGI_STDOUT) {
             exchange.stdout(b, off, len);
         } else if (type == FCGI_STDERR) {
@@ -363,7 +364,7 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
 
     @Override
     public void onEndRequest(int requestId, int appStatus, int protocolStatus) {
-        Exchange exchange = exchange(FCGI_END_REQUEST, requestId);
+        FastCgiExchange exchange = exchange(FCGI_END_REQUEST, requestId);
         exchanges.remove(requestId);
         if (retiring && exchanges.isEmpty()) {
             close();
@@ -392,8 +393,8 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
         values.complete(Map.of()); // §4.2: the backend does not do FCGI_GET_VALUES
     }
 
-    private Exchange exchange(int type, int requestId) {
-        Exchange exchange = exchanges.get(requestId);
+    private FastCgiExchange exchange(int type, int requestId) {
+        FastCgiExchange exchange = exchanges.get(requestId);
         if (exchange == null) {
             throw new FastCgiProtocolException(typeName(type) + " record for request " + requestId
                     + ", which is not active");
@@ -541,7 +542,7 @@ final class FastCgiConnection implements RecordListener, AutoCloseable {
             return blockedWriting ? "FastCGI backend " + backend + " took no request bytes for " + readTimeoutMillis
                     + " ms" : "FastCGI backend " + backend + " sent nothing for " + readTimeoutMillis + " ms";
         }
-        for (Exchange e : exchanges.values()) {
+        for (FastCgiExchange e : exchanges.values()) {
             long aborted = e.abortedAt;
             long deadline = e.deadline;
             if (aborted != 0 && now - aborted > readTimeout) {

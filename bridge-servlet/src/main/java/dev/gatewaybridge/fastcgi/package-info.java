@@ -6,7 +6,7 @@
  * <p>Layout, as for every wire format here: the constants of the FastCGI 1.0 specification ({@code FastCgi}),
  * a writer ({@code RecordWriter}), a parser reporting to a listener ({@code RecordParser},
  * {@code RecordListener}), and the orchestration: a connection ({@code FastCgiConnection}, one request at a time
- * read by the request thread, or multiplexed with a reader thread), its per-request state ({@code Exchange}),
+ * read by the request thread, or multiplexed with a reader thread), its per-request state ({@code FastCgiExchange}),
  * the pool per backend ({@code ConnectionPool}) and the application. Backend choice, timeouts and params are the
  * shared {@link dev.gatewaybridge.upstream} ones; the CGI response is parsed by {@link dev.gatewaybridge.cgi}.
  *

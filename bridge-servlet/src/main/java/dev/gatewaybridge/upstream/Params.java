@@ -240,7 +240,7 @@ public final class Params {
      */
     private static final String HTTP_TRANSFER_ENCODING = "HTTP_TRANSFER_ENCODING";
 
-    /** Request headers as {@code HTTP_*} as {@link RequestHeaders#forwarded} allows; never a value with CR, LF or NUL. */
+    /** Request headers as {@code HTTP_*}, as {@link RequestHeaders#forwarded} allows; never one with CR, LF, NUL. */
     private static void headers(Map<String, Object> environ, List<Param> out) {
         environ.forEach((key, v) -> { // forEach: no entry object per environ entry, unlike entrySet()
             if (v instanceof String value && RequestHeaders.forwarded(key) && !key.equals(HTTP_TRANSFER_ENCODING)) {

@@ -9,6 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
@@ -87,6 +92,32 @@ class ParametersDocTest {
             for (Setting<?> s : ns.settings()) {
                 assertTrue(shown.contains(s), ns.prefix() + s.name() + " has no row in docs/parameters.md");
             }
+        }
+    }
+
+    @Test
+    void eachBridgePageTablesExactlyTheParametersItsNamespaceDeclares() {
+        // The hand-written tables beside each bridge's prose must not drift from the declarations either:
+        // a parameter added, renamed or removed shows here until its page says so.
+        Map<String, Namespace> pages = Map.of("cgi.md", CgiSettings.NAMESPACE, "fastcgi.md",
+                FastCgiApplication.PARAMETERS, "scgi.md", ScgiApplication.PARAMETERS, "files.md", FilesConfig.PARAMETERS);
+        pages.forEach((page, ns) -> {
+            Set<String> tabled = new TreeSet<>();
+            Matcher row = Pattern.compile("(?m)^\\| `(" + Pattern.quote(ns.prefix()) + "[A-Za-z]+)` \\|")
+                    .matcher(read(DOC.resolveSibling(page)));
+            while (row.find()) {
+                tabled.add(row.group(1));
+            }
+            assertEquals(new TreeSet<>(ns.names()), tabled, "docs/" + page + " tables other parameters than "
+                    + ns.prefix() + "* declares");
+        });
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -289,7 +289,7 @@ class FastCgiBackendTest {
                 return t;
             }).submit(() -> {
                 FastCgiConnection c = pool.acquire(5000, false, request);
-                Exchange sent = request.take();
+                FastCgiExchange sent = request.take();
                 assertNotNull(sent, "sent by the releasing thread");
                 return new String(sent.stdoutStream(5000, Long.MAX_VALUE, c).readAllBytes(), StandardCharsets.UTF_8);
             });

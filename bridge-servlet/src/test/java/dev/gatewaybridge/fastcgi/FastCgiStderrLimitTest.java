@@ -82,7 +82,8 @@ class FastCgiStderrLimitTest {
                     .map(l -> l.substring(l.indexOf(prefix) + prefix.length())).flatMap(String::lines)
                     .mapToLong(l -> l.length() + 1).sum();
             // whole lines (here: 8 KiB pieces) up to the limit
-            assertTrue(logged > 64 * 1024 - Exchange.MAX_STDERR_LINE - 1 && logged <= 64 * 1024, "logged: " + logged);
+            assertTrue(logged > 64 * 1024 - FastCgiExchange.MAX_STDERR_LINE - 1 && logged <= 64 * 1024,
+                    "logged: " + logged);
             long droppedBytes = Long.parseLong(dropped.get(0).replaceAll(".*: (\\d+) bytes dropped.*", "$1"));
             long messages = 30000 * ("PHP message: ".length() + 99 + "; ".length());
             assertTrue(Math.abs(logged + droppedBytes - messages) < 30000, "every byte counted, logged or dropped: "

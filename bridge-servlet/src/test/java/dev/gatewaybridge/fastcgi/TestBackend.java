@@ -211,7 +211,8 @@ final class TestBackend implements AutoCloseable {
         }
     }
 
-    private void start(Request r, ApplicationRecordWriter writer, OutputStream raw, Map<Integer, Responder> responders) {
+    private void start(Request r, ApplicationRecordWriter writer, OutputStream raw,
+            Map<Integer, Responder> responders) {
         requests.incrementAndGet();
         seen.add(r);
         Responder out = new Responder(writer, raw, r.id());

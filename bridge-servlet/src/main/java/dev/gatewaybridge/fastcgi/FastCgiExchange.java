@@ -18,7 +18,7 @@ import dev.gatewaybridge.bridge.StderrLog;
  * request thread takes them out with a read timeout. FCGI_STDERR lines go to {@code wsgi.errors} as they come,
  * the lines of one record as one log record, within {@code fastcgi.stderrLimit} ({@link StderrLog}).
  */
-final class Exchange {
+final class FastCgiExchange {
 
     /** What the reader thread hands over. */
     private sealed interface Event permits Chunk, End, Failure {
@@ -51,7 +51,7 @@ final class Exchange {
     volatile long deadline;
     private End end;
 
-    Exchange(int requestId, StderrLog errors, FastCgiConnection connection) {
+    FastCgiExchange(int requestId, StderrLog errors, FastCgiConnection connection) {
         this.requestId = requestId;
         this.errors = errors;
         this.connection = connection;
