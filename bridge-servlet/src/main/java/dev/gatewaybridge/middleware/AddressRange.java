@@ -26,7 +26,7 @@ final class AddressRange {
             bits = parts[1].matches("[0-9]{1,3}") ? Integer.parseInt(parts[1]) : -1;
         }
         if (address == null || bits < 0 || bits > max) {
-            throw Params.bad(param, text, "IP addresses or CIDR ranges (10.0.0.0/8, 2001:db8::/32)");
+            throw MiddlewareParams.bad(param, text, "IP addresses or CIDR ranges (10.0.0.0/8, 2001:db8::/32)");
         }
         return new AddressRange(mask(address, bits), bits);
     }

@@ -47,12 +47,12 @@ public final class DenyPaths implements GatewayApplication {
 
     /** From web.xml. */
     public DenyPaths(GatewayApplication next, Map<String, String> params) {
-        this(next, check(params), Params.integer(params, STATUS, 404, 403, 404));
+        this(next, check(params), MiddlewareParams.integer(params, STATUS, 404, 403, 404));
     }
 
     private static List<String> check(Map<String, String> params) {
-        Params.known(params, "deny.", List.of(PATHS, STATUS));
-        return Params.list(params, PATHS);
+        MiddlewareParams.known(params, "deny.", List.of(PATHS, STATUS));
+        return MiddlewareParams.list(params, PATHS);
     }
 
     @Override

@@ -59,7 +59,7 @@ public final class ErrorPages implements GatewayApplication {
 
     /** From web.xml params; an unreadable page or a bad code fails here naming the param. */
     public ErrorPages(GatewayApplication next, Map<String, String> params) {
-        this(next, pages(params), Params.get(params, TEMPLATE, DEFAULT_TEMPLATE));
+        this(next, pages(params), MiddlewareParams.get(params, TEMPLATE, DEFAULT_TEMPLATE));
     }
 
     private ErrorPages(GatewayApplication next, Map<Integer, Page> pages, String template) {
@@ -164,21 +164,21 @@ public final class ErrorPages implements GatewayApplication {
     private static Map<Integer, Page> pages(Map<String, String> params) {
         Map<Integer, Page> pages = new HashMap<>();
         Page templated = new Page(null, "text/html; charset=utf-8");
-        for (String item : Params.list(params, CODES)) {
+        for (String item : MiddlewareParams.list(params, CODES)) {
             for (int code : range(CODES, item)) {
                 pages.put(code, templated);
             }
         }
-        Params.withPrefix(params, PREFIX).forEach((key, location) -> {
+        MiddlewareParams.withPrefix(params, PREFIX).forEach((key, location) -> {
             if (key.equals("codes") || key.equals("template")) {
                 return;
             }
             String param = PREFIX + key;
             if (!key.matches("[0-9]{3}")) {
-                throw Params.bad(param, key, "a status code NNN after " + PREFIX);
+                throw MiddlewareParams.bad(param, key, "a status code NNN after " + PREFIX);
             }
             int code = range(param, key)[0];
-            pages.put(code, new Page(Params.read(param, location), typeOf(location)));
+            pages.put(code, new Page(MiddlewareParams.read(param, location), typeOf(location)));
         });
         return pages;
     }
@@ -195,7 +195,7 @@ public final class ErrorPages implements GatewayApplication {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw Params.bad(param, item, "a status code or range within 400-599");
+        throw MiddlewareParams.bad(param, item, "a status code or range within 400-599");
     }
 
     private static String typeOf(String location) {

@@ -65,20 +65,20 @@ public final class TrustedProxies implements GatewayApplication {
     /** From web.xml; a bad address, hop count or header name fails here, naming the param. */
     public TrustedProxies(GatewayApplication next, Map<String, String> params) {
         this.next = next;
-        Params.known(params, "proxies.", List.of(TRUSTED, HOPS, HEADERS));
+        MiddlewareParams.known(params, "proxies.", List.of(TRUSTED, HOPS, HEADERS));
         List<AddressRange> ranges = new ArrayList<>();
-        for (String item : Params.list(params, TRUSTED)) {
+        for (String item : MiddlewareParams.list(params, TRUSTED)) {
             ranges.add(AddressRange.parse(TRUSTED, item));
         }
         if (ranges.isEmpty()) {
             throw new IllegalArgumentException("missing init-param " + TRUSTED + " (the proxies' addresses)");
         }
         this.proxies = List.copyOf(ranges);
-        this.hops = Params.integer(params, HOPS, 1, 1, 32);
+        this.hops = MiddlewareParams.integer(params, HOPS, 1, 1, 32);
         Set<String> names = new LinkedHashSet<>();
-        for (String name : Params.list(params, HEADERS)) {
+        for (String name : MiddlewareParams.list(params, HEADERS)) {
             if (!ALL.contains(name.toLowerCase(Locale.ROOT))) {
-                throw Params.bad(HEADERS, name, "some of Forwarded, X-Forwarded-For, X-Forwarded-Proto, "
+                throw MiddlewareParams.bad(HEADERS, name, "some of Forwarded, X-Forwarded-For, X-Forwarded-Proto, "
                         + "X-Forwarded-Host, X-Forwarded-Port, X-Forwarded-Prefix");
             }
             names.add(name.toLowerCase(Locale.ROOT));

@@ -46,14 +46,14 @@ public final class UrlMap implements GatewayApplication, AutoCloseable {
 
     /** From web.xml: the mounts and fallback named in {@code params}. */
     public UrlMap(GatewayApplication next, Map<String, String> params) {
-        Params.known(params, "urlmap.", List.of(FALLBACK));
-        Map<String, String> classes = Params.withPrefix(params, MOUNT_PREFIX);
+        MiddlewareParams.known(params, "urlmap.", List.of(FALLBACK));
+        Map<String, String> classes = MiddlewareParams.withPrefix(params, MOUNT_PREFIX);
         classes.keySet().forEach(prefix -> checkPrefix(MOUNT_PREFIX, prefix));
         Map<String, GatewayApplication> apps = new LinkedHashMap<>();
         try {
             classes.forEach((prefix, className) ->
                     apps.put(prefix, own(create(MOUNT_PREFIX + prefix, className, params))));
-            String fallback = Params.get(params, FALLBACK, "404");
+            String fallback = MiddlewareParams.get(params, FALLBACK, "404");
             this.fallback = switch (fallback) {
                 case "404" -> NOT_FOUND;
                 case "next" -> Objects.requireNonNull(next, "next");
@@ -142,7 +142,7 @@ public final class UrlMap implements GatewayApplication, AutoCloseable {
     /** The prefix without trailing '/'; fails unless it starts with '/' and has no empty segment or control byte. */
     private static String checkPrefix(String label, String prefix) {
         if (!prefix.startsWith("/") || prefix.contains("//") || prefix.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-            throw Params.bad(label + prefix, prefix, "a path prefix starting with '/'");
+            throw MiddlewareParams.bad(label + prefix, prefix, "a path prefix starting with '/'");
         }
         return prefix.replaceFirst("/+$", "");
     }

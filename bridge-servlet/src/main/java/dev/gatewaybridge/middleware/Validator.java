@@ -76,12 +76,12 @@ public final class Validator implements GatewayApplication {
     }
 
     private static Mode mode(Map<String, String> params) {
-        Params.known(params, "validator.", List.of(MODE));
-        String value = Params.get(params, MODE, "strict");
+        MiddlewareParams.known(params, "validator.", List.of(MODE));
+        String value = MiddlewareParams.get(params, MODE, "strict");
         return switch (value.toLowerCase(Locale.ROOT)) {
             case "strict" -> Mode.STRICT;
             case "report" -> Mode.REPORT;
-            default -> throw Params.bad(MODE, value, "strict or report");
+            default -> throw MiddlewareParams.bad(MODE, value, "strict or report");
         };
     }
 

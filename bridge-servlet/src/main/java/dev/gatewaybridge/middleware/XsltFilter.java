@@ -76,16 +76,16 @@ public final class XsltFilter implements GatewayApplication {
     /** From web.xml params; a missing or broken stylesheet fails here, naming the file and line. */
     public XsltFilter(GatewayApplication next, Map<String, String> params) {
         this.next = next;
-        Params.known(params, "xslt.", List.of(STYLESHEET, CONTENT_TYPES, OUTPUT_CONTENT_TYPE, MAX_BYTES), PARAM_PREFIX);
-        String location = Params.require(params, STYLESHEET);
-        this.templates = compile(location, Params.read(STYLESHEET, location));
-        List<String> types = Params.list(params, CONTENT_TYPES);
+        MiddlewareParams.known(params, "xslt.", List.of(STYLESHEET, CONTENT_TYPES, OUTPUT_CONTENT_TYPE, MAX_BYTES), PARAM_PREFIX);
+        String location = MiddlewareParams.require(params, STYLESHEET);
+        this.templates = compile(location, MiddlewareParams.read(STYLESHEET, location));
+        List<String> types = MiddlewareParams.list(params, CONTENT_TYPES);
         this.contentTypes = (types.isEmpty() ? List.of("application/xml", "text/xml") : types).stream()
                 .map(t -> t.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
-        this.outputType = Params.get(params, OUTPUT_CONTENT_TYPE, defaultOutputType(templates));
+        this.outputType = MiddlewareParams.get(params, OUTPUT_CONTENT_TYPE, defaultOutputType(templates));
         HeaderRules.checkValue(OUTPUT_CONTENT_TYPE, outputType);
-        this.parameters = Map.copyOf(Params.withPrefix(params, PARAM_PREFIX));
-        this.maxBytes = Params.integer(params, MAX_BYTES, 16 << 20, 1, Integer.MAX_VALUE - 8);
+        this.parameters = Map.copyOf(MiddlewareParams.withPrefix(params, PARAM_PREFIX));
+        this.maxBytes = MiddlewareParams.integer(params, MAX_BYTES, 16 << 20, 1, Integer.MAX_VALUE - 8);
     }
 
     @Override

@@ -15,9 +15,9 @@ import java.util.Map;
  * Reading middleware init-params: every failure is an {@link IllegalArgumentException} naming the param and
  * its value, so a broken web.xml stops the deployment with one clear line.
  */
-final class Params {
+final class MiddlewareParams {
 
-    private Params() {
+    private MiddlewareParams() {
     }
 
     /** The value of {@code name}, trimmed, or {@code fallback} if absent or blank. */
@@ -112,6 +112,6 @@ final class Params {
     private static InputStream resource(String resource) {
         ClassLoader context = Thread.currentThread().getContextClassLoader();
         InputStream in = context == null ? null : context.getResourceAsStream(resource);
-        return in != null ? in : Params.class.getClassLoader().getResourceAsStream(resource);
+        return in != null ? in : MiddlewareParams.class.getClassLoader().getResourceAsStream(resource);
     }
 }
