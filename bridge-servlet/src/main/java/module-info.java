@@ -1,7 +1,8 @@
 /**
  * Gateway Bridge: PEP 3333's gateway interface in a servlet container. Exported: what applications, their
- * web.xml and their tests program against. The shared layers below the bridges (bridge, upstream, managed)
- * are the library's own and may change between releases.
+ * web.xml and their tests program against, and config, whose declarations are the documented parameters.
+ * The layers below the bridges (bridge, upstream, managed, process, server) are the library's own and may
+ * change between releases.
  */
 module dev.gatewaybridge {
     requires transitive jakarta.servlet;
@@ -18,4 +19,5 @@ module dev.gatewaybridge {
     exports dev.gatewaybridge.scgi;
     exports dev.gatewaybridge.files;
     exports dev.gatewaybridge.paths;
+    exports dev.gatewaybridge.config;
 }

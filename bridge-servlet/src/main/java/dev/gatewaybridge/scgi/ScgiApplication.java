@@ -122,8 +122,8 @@ public final class ScgiApplication implements GatewayApplication, AutoCloseable 
         return new Builder();
     }
 
-    /** The backends, for monitoring (in-flight counts). */
-    public BackendSet backends() {
+    /** The backends, for tests (in-flight counts); status pages will read them (issue 18). */
+    BackendSet backends() {
         return backends;
     }
 
@@ -286,7 +286,7 @@ public final class ScgiApplication implements GatewayApplication, AutoCloseable 
             return this;
         }
 
-        public Builder balance(BackendSet.Balance balance) {
+        Builder balance(BackendSet.Balance balance) {
             this.balance = balance;
             return this;
         }
@@ -310,7 +310,7 @@ public final class ScgiApplication implements GatewayApplication, AutoCloseable 
         }
 
         /** Request buffering, the largest body, the body timeouts ({@link BodyLimits}, prefix {@code scgi.}). */
-        public Builder body(BodyLimits limits) {
+        Builder body(BodyLimits limits) {
             this.body = limits;
             return this;
         }
