@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import dev.gatewaybridge.api.BackendTimeoutException;
 import dev.gatewaybridge.api.BackendUnavailableException;
 import dev.gatewaybridge.api.Bodies;
 import dev.gatewaybridge.api.Environ;
@@ -75,6 +76,8 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
     public static final String WORKER_MODE = FastCgiSettings.PREFIX + WorkerSettings.MODE;
     /** In ondemand mode, how long an idle worker runs before it is stopped (default 10s). */
     public static final String WORKER_IDLE_TIMEOUT = FastCgiSettings.PREFIX + WorkerSettings.IDLE_TIMEOUT;
+    /** How long a request may run on a worker before it gets 504 and the worker is killed (default 0: for ever). */
+    public static final String WORKER_REQUEST_TIMEOUT = FastCgiSettings.PREFIX + WorkerSettings.REQUEST_TIMEOUT;
     /** {@code round-robin} (default) or {@code least-busy}. */
     public static final String BALANCE = FastCgiSettings.PREFIX + BackendSet.BALANCE;
     /** Failed connects within failTimeout that mark a backend down (default 1; 0 never; one backend never). */
@@ -259,6 +262,7 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
                 return response;
             } catch (IOException e) {
                 response.finish();
+                response.throwIfTimedOut(e);
                 boolean stale = body.replayable() && (response.retryable()
                         || !response.exchange.received() && recycled(response.lease.backend(), sent));
                 if (!stale) {
@@ -271,6 +275,7 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
                 }
             } catch (RuntimeException e) {
                 response.finish();
+                response.throwIfTimedOut(e);
                 throw e;
             }
         }
@@ -313,8 +318,16 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
                 ? new ConnectionPool.Outgoing(role, settings.keepConn(), p, inline, errors) : null;
         BackendSet.Lease<FastCgiConnection> lease = settings.backends()
                 .acquire(b -> acquire(b, !body.replayable(), outgoing));
+        WorkerPool.Running running = null;
         if (workers != null && lease.backend().address() instanceof BackendAddress.Unix unix) {
-            lease.onClose(() -> workers.leave(unix.path())); // paired with the enter in acquire
+            running = workers.running(unix.path(), scriptFilename(p)); // null unless a request timeout is set
+            WorkerPool.Running timed = running;
+            lease.onClose(() -> { // paired with the enter in acquire
+                if (timed != null) {
+                    timed.done();
+                }
+                workers.leave(unix.path());
+            });
         }
         FastCgiConnection connection = lease.value();
         boolean reused = connection.reused;
@@ -325,7 +338,7 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
             if (exchange == null) {
                 exchange = connection.begin(role, settings.keepConn(), p, inline, errors);
             }
-            response = new Response(lease, exchange, reused, deadline); // its deadline also bounds the upload
+            response = new Response(lease, exchange, reused, deadline, running); // its deadline bounds the upload too
             if (inline == null) {
                 sendStdin(body, connection, exchange);
             }
@@ -345,6 +358,20 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
             throw e instanceof IOException ? new BackendUnavailableException("FastCGI backend " + lease.backend()
                     + " failed while sent the request: " + e.getMessage(), e) : (RuntimeException) e;
         }
+    }
+
+    /** SCRIPT_FILENAME of a request (for the log lines of our own workers), else SCRIPT_NAME. */
+    private static String scriptFilename(List<Param> p) {
+        String name = null;
+        for (Param x : p) {
+            if (x.name().equals("SCRIPT_FILENAME")) {
+                return x.value();
+            }
+            if (x.name().equals("SCRIPT_NAME")) {
+                name = x.value();
+            }
+        }
+        return String.valueOf(name);
     }
 
     /**
@@ -385,10 +412,14 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
         final FastCgiExchange exchange;
         final boolean reused;
         final Stdout stdout;
+        /** Timed by our own workers' request timeout, or null. */
+        final WorkerPool.Running running;
         private boolean finished;
 
-        Response(BackendSet.Lease<FastCgiConnection> lease, FastCgiExchange exchange, boolean reused, long deadline) {
+        Response(BackendSet.Lease<FastCgiConnection> lease, FastCgiExchange exchange, boolean reused,
+                 long deadline, WorkerPool.Running running) {
             this.lease = lease;
+            this.running = running;
             this.connection = lease.value();
             this.exchange = exchange;
             this.reused = reused;
@@ -403,6 +434,17 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
          */
         boolean retryable() {
             return reused && !exchange.received() && connection.droppedUnreadRequest();
+        }
+
+        /**
+         * After a failure before any output: a 504 if it came from our worker killed for the request timeout
+         * (PHP-FPM answers its request_terminate_timeout so too), neither a retry nor a failed backend.
+         */
+        void throwIfTimedOut(Exception e) {
+            if (running != null && running.timedOut()) {
+                throw new BackendTimeoutException("FastCGI worker " + lease.backend() + " killed: the "
+                        + "request " + running.killedWhy(), e);
+            }
         }
 
         /** Ends the request: FCGI_ABORT_REQUEST unless the backend already ended it. Idempotent. */
@@ -533,6 +575,11 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
 
         public Builder workerMaxMemory(long bytes) {
             return set(WORKER_MAX_MEMORY, bytes);
+        }
+
+        /** {@link #WORKER_REQUEST_TIMEOUT}; zero: none. */
+        public Builder workerRequestTimeout(Duration timeout) {
+            return set(WORKER_REQUEST_TIMEOUT, timeout.isZero() ? "0" : timeout.toMillis() + "ms");
         }
 
         public Builder balance(String balance) {

@@ -37,6 +37,13 @@ import java.util.concurrent.TimeUnit;
  * SIGTERM, then a fresh worker takes its socket. A request meanwhile waits in {@link #enter} for the fresh one
  * (or goes to another worker): recycling never fails a request.
  *
+ * <p>Request timeout ({@link WorkerSettings#requestTimeout()}, PHP-FPM's request_terminate_timeout): the bridge
+ * reports each request from taking its worker's connection to the end of its response ({@link #running},
+ * {@link Running#done}); one still running past the timeout at an upkeep (every quarter of it, at most
+ * {@link #UPKEEP_MS}) is marked {@link Running#timedOut()} (the bridge answers 504) and its worker is killed
+ * with its descendants (SIGKILL), with one WARNING line, then replaced as after a crash (its exit never counts
+ * as a failure at start).
+ *
  * <p>In {@link WorkerSettings.Mode#ONDEMAND} mode no worker runs at first: {@link #enter} starts the one a
  * request was sent to (the bridge's least-busy choice prefers running idle workers, {@link #isCold}), and the
  * upkeep stops one that had no request for {@link WorkerSettings#idleTimeout()}.
@@ -120,8 +127,11 @@ public final class WorkerPool implements AutoCloseable {
                     s.awaitStarted(deadline);
                 }
             }
-            if (settings.recycle().watched() || pool.ondemand()) {
+            if (settings.recycle().watched() || pool.ondemand() || pool.watchesRequests()) {
                 long every = UPKEEP_MS;
+                if (!settings.requestTimeout().isZero()) {
+                    every = Math.min(every, settings.requestTimeout().toMillis() / 4);
+                }
                 if (!settings.recycle().maxAge().isZero()) {
                     every = Math.min(every, settings.recycle().maxAge().toMillis() / 4);
                 }
@@ -265,6 +275,56 @@ public final class WorkerPool implements AutoCloseable {
         return slot != null && slot.isCold();
     }
 
+    /** Whether requests are timed (a request timeout is set). */
+    private boolean watchesRequests() {
+        return !settings.requestTimeout().isZero();
+    }
+
+    /**
+     * A request begins running on the worker on {@code socket} (its connection taken): timed for the request
+     * timeout until {@link Running#done}. Null (nothing to do) when no request is timed or the socket is not
+     * ours. {@code script} names it in log lines (SCRIPT_FILENAME).
+     */
+    public Running running(Path socket, String script) {
+        Slot slot = watchesRequests() ? slot(socket) : null;
+        return slot == null ? null : slot.running(script);
+    }
+
+    /** One request running on a worker, timed by the upkeep ({@link #running}). */
+    public static final class Running {
+        private final Slot slot;
+        private final Process process;
+        private final String script;
+        private final long startNanos = System.nanoTime();
+        /** Set by the upkeep before it kills the worker, read by the request's thread when its read fails. */
+        private volatile String killedWhy;
+
+        private Running(Slot slot, Process process, String script) {
+            this.slot = slot;
+            this.process = process;
+            this.script = script;
+        }
+
+        /** Whether the pool killed its worker for the request timeout: the bridge answers 504 (or aborts). */
+        public boolean timedOut() {
+            return killedWhy != null;
+        }
+
+        /** Why its worker was killed, for the 504's message; null if it was not. */
+        public String killedWhy() {
+            return killedWhy;
+        }
+
+        /** The request ended (its response finished or failed): no longer timed. Idempotent. */
+        public void done() {
+            slot.done(this);
+        }
+
+        long runningMs(long now) {
+            return TimeUnit.NANOSECONDS.toMillis(now - startNanos);
+        }
+    }
+
     /** Requests served by the worker on {@code socket} now (tests). */
     long served(Path socket) {
         return slot(socket).served();
@@ -278,6 +338,13 @@ public final class WorkerPool implements AutoCloseable {
     private void upkeep() {
         WorkerSettings.Recycle limits = settings.recycle();
         for (Slot slot : slots) {
+            if (watchesRequests()) {
+                Running overdue = slot.overdue(System.nanoTime(), settings.requestTimeout().toNanos());
+                if (overdue != null) {
+                    terminate(slot, overdue);
+                    continue;
+                }
+            }
             Process p = slot.process();
             if (p == null || !p.isAlive() || !slot.isReady()) {
                 continue;
@@ -308,6 +375,23 @@ public final class WorkerPool implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Kills the worker running {@code r}, past the request timeout, with its descendants (SIGKILL; its idle
+     * connections closed first): one WARNING line with the script, the pid and the timeout. Its exit starts
+     * the fresh worker; {@code r}'s own read fails, and the bridge answers 504 for it.
+     */
+    private void terminate(Slot slot, Running r) {
+        Process p = r.process;
+        LOG.log(System.Logger.Level.WARNING, name(slot) + " (pid " + p.pid() + ") killed with its descendants "
+                + "(SIGKILL): " + r.script + " " + r.killedWhy + "; a fresh worker takes its socket");
+        try {
+            onRecycle.accept(slot.socket);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "closing the connections to " + name(slot) + ": " + e);
+        }
+        kill(p);
     }
 
     /** VmRSS of {@code p} and its descendants, from /proc/PID/status (Linux); 0 where it cannot be read. */
@@ -462,7 +546,8 @@ public final class WorkerPool implements AutoCloseable {
             return; // not the slot's current process
         }
         String what = failure != null ? failure : "exited with status " + status + " after " + exit.uptimeMs() + " ms"
-                + (exit.recycled() && !exit.idle() ? ", recycled" : "");
+                + (exit.recycled() && !exit.idle() ? ", recycled" : "")
+                + (exit.killed() ? ", killed past " + WorkerSettings.REQUEST_TIMEOUT : "");
         if (exit.idle()) {
             LOG.log(System.Logger.Level.INFO, name(slot) + " (pid " + p.pid() + ") " + what + ", stopped idle; "
                     + "started again by the next request it gets");
@@ -475,7 +560,9 @@ public final class WorkerPool implements AutoCloseable {
             return;
         }
         if (p != null) {
-            LOG.log(status == 0 || exit.recycled() ? System.Logger.Level.INFO : System.Logger.Level.WARNING, name(slot) + " (pid "
+            // A worker killed for its request's timeout was reported at WARNING once, by terminate().
+            LOG.log(status == 0 || exit.recycled() || exit.killed() ? System.Logger.Level.INFO
+                    : System.Logger.Level.WARNING, name(slot) + " (pid "
                     + p.pid() + ") " + what + "; starting again in " + exit.delayMs() + " ms");
         }
         supervisor.schedule(() -> spawn(slot, ""), exit.delayMs(), TimeUnit.MILLISECONDS);
@@ -670,6 +757,10 @@ public final class WorkerPool implements AutoCloseable {
         private boolean parked;
         /** When the last request left the current worker, or it started. */
         private long lastUsedNanos;
+        /** The requests running on it, timed ({@link WorkerPool#running}). */
+        private final List<Running> running = new ArrayList<>();
+        /** Whether the current worker was killed for a request's timeout: its exit is no failure at start. */
+        private boolean killed;
 
         Slot(int index, Path socket, boolean parked) {
             this.index = index;
@@ -678,7 +769,40 @@ public final class WorkerPool implements AutoCloseable {
         }
 
         /** What to do after an exit: how long to wait before the next start, or nothing (down). */
-        record Exit(long uptimeMs, long delayMs, boolean down, boolean recycled, boolean idle) {
+        record Exit(long uptimeMs, long delayMs, boolean down, boolean recycled, boolean idle, boolean killed) {
+        }
+
+        /** See {@link WorkerPool#running}; null when no worker runs (the request fails on its own). */
+        synchronized Running running(String script) {
+            if (process == null) {
+                return null;
+            }
+            Running r = new Running(this, process, script);
+            running.add(r);
+            return r;
+        }
+
+        synchronized void done(Running r) {
+            running.remove(r);
+        }
+
+        /**
+         * The request on the current worker running for {@code timeoutNanos} or more, marked timed out, or
+         * null: at most one per worker (killing it ends the others on it), and none once it is being killed.
+         */
+        synchronized Running overdue(long now, long timeoutNanos) {
+            if (killed || process == null || !process.isAlive()) {
+                return null;
+            }
+            for (Running r : running) {
+                if (r.process == process && now - r.startNanos >= timeoutNanos) {
+                    killed = true;
+                    r.killedWhy = "ran past " + WorkerSettings.REQUEST_TIMEOUT + " "
+                            + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms (running " + r.runningMs(now) + " ms)";
+                    return r;
+                }
+            }
+            return null;
         }
 
         synchronized boolean isCold() {
@@ -780,6 +904,7 @@ public final class WorkerPool implements AutoCloseable {
             served = 0;
             dueWhy = null;
             recycling = false;
+            killed = false;
             lastUsedNanos = startedNanos;
             notifyAll();
         }
@@ -808,10 +933,10 @@ public final class WorkerPool implements AutoCloseable {
             ready = false;
             if (parked) {
                 notifyAll();
-                return new Exit(uptimeMs, 0, false, true, true);
+                return new Exit(uptimeMs, 0, false, true, true, false);
             }
             boolean recycled = recycling;
-            boolean quick = !recycled && (!everReady || failed && uptimeMs < MIN_UPTIME_MS);
+            boolean quick = !recycled && !killed && (!everReady || failed && uptimeMs < MIN_UPTIME_MS);
             long delay;
             if (quick) {
                 if (quickExits == 0 || now - firstQuickNanos > TimeUnit.MILLISECONDS.toNanos(QUICK_WINDOW_MS)) {
@@ -822,7 +947,7 @@ public final class WorkerPool implements AutoCloseable {
                 if (quickExits >= MAX_QUICK_EXITS) {
                     down = true;
                     notifyAll();
-                    return new Exit(uptimeMs, 0, true, false, false);
+                    return new Exit(uptimeMs, 0, true, false, false, false);
                 }
                 delay = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS << (quickExits - 1));
             } else {
@@ -831,7 +956,7 @@ public final class WorkerPool implements AutoCloseable {
             }
             delay = Math.max(delay, MIN_RESTART_INTERVAL_MS - uptimeMs); // the spawn rate limit
             notifyAll();
-            return new Exit(uptimeMs, delay, false, recycled, false);
+            return new Exit(uptimeMs, delay, false, recycled, false, killed);
         }
 
         /** Waits until the worker is ready or down, or until {@code deadline}. */

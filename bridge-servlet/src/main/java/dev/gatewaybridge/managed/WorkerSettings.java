@@ -27,9 +27,10 @@ import dev.gatewaybridge.config.Setting;
  * @param recycle when a worker is replaced although it runs well
  * @param mode    when workers run: all the time, or on demand
  * @param idleTimeout in {@link Mode#ONDEMAND}, how long a worker with no request runs before it is stopped
+ * @param requestTimeout how long one request may run on a worker before the worker is killed (ZERO: for ever)
  */
 public record WorkerSettings(List<String> command, int workers, Map<String, String> env, Path dir, Recycle recycle,
-                             Mode mode, Duration idleTimeout) {
+                             Mode mode, Duration idleTimeout, Duration requestTimeout) {
 
     /** PHP-FPM's process manager modes. */
     public enum Mode {
@@ -92,6 +93,8 @@ public record WorkerSettings(List<String> command, int workers, Map<String, Stri
     public static final String MODE = "workerMode";
     /** In ondemand mode, how long an idle worker runs before it is stopped (default 10s, PHP-FPM's). */
     public static final String IDLE_TIMEOUT = "workerIdleTimeout";
+    /** How long one request may run before its worker is killed (0, the default: for ever). */
+    public static final String REQUEST_TIMEOUT = "workerRequestTimeout";
     /** PHP-FPM's {@code pm.process_idle_timeout} default. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(10);
 
@@ -115,10 +118,14 @@ public record WorkerSettings(List<String> command, int workers, Map<String, Stri
             "`static`: `workers` run from the start; `ondemand`: started when every running one is busy, up to `workers`");
     public static final Setting<Duration> IDLE_TIMEOUT_SETTING = Setting.duration(IDLE_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
             "with `workerMode=ondemand` only: how long a worker without a request runs before it is stopped");
+    public static final Setting<Duration> REQUEST_TIMEOUT_SETTING = Setting.durationOrZero(REQUEST_TIMEOUT,
+            Duration.ZERO, "a request still running on a worker after this long gets 504 (an aborted response once "
+            + "started) and the worker is killed with its descendants, then replaced; `0`: no limit (PHP-FPM's "
+            + "`request_terminate_timeout`)");
     /** The managed-worker parameters, for every bridge with managed workers. */
     public static final List<Setting<?>> SETTINGS = List.of(COMMAND_SETTING, WORKERS_SETTING, WORKER_ENV_SETTING,
             WORKER_DIR_SETTING, MAX_REQUESTS_SETTING, MAX_AGE_SETTING, MAX_MEMORY_SETTING, MODE_SETTING,
-            IDLE_TIMEOUT_SETTING);
+            IDLE_TIMEOUT_SETTING, REQUEST_TIMEOUT_SETTING);
 
     /** The placeholder replaced with the worker's socket path, also inside an argument ({@code unix:{socket}}). */
     public static final String SOCKET = "{socket}";
@@ -138,6 +145,7 @@ public record WorkerSettings(List<String> command, int workers, Map<String, Stri
         recycle = recycle == null ? Recycle.NEVER : recycle;
         mode = mode == null ? Mode.STATIC : mode;
         idleTimeout = idleTimeout == null ? DEFAULT_IDLE_TIMEOUT : idleTimeout;
+        requestTimeout = requestTimeout == null ? Duration.ZERO : requestTimeout;
         if (command.isEmpty()) {
             throw new IllegalArgumentException("empty command");
         }
@@ -194,7 +202,8 @@ public record WorkerSettings(List<String> command, int workers, Map<String, Stri
                     + "=ondemand (static workers are never stopped for idleness)");
         }
         Duration idle = reader.get(IDLE_TIMEOUT_SETTING);
-        return new WorkerSettings(argv, workers, env, dir, recycle(reader), mode, idle);
+        return new WorkerSettings(argv, workers, env, dir, recycle(reader), mode, idle,
+                reader.get(REQUEST_TIMEOUT_SETTING));
     }
 
     /** The recycling limits; each 0 or absent is "never". */

@@ -337,6 +337,105 @@ class FastCgiManagedWorkersTest {
         assertNothingLeft(sockets);
     }
 
+    /** A page that runs {@code sleep} (no shell) for {@code ?s=} seconds, 30 by default, then answers. */
+    private static final String SLEEPER = """
+            <?php
+            $p = proc_open(['sleep', (string) ($_GET['s'] ?? 30)], [], $pipes);
+            proc_close($p);
+            header('Content-Type: text/plain');
+            echo 'pid=', getmypid(), ' slept';
+            """;
+
+    /** Whether {@code pid} runs: not gone from /proc, nor a zombie (one left to an init that does not reap). */
+    private static boolean running(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return !stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    /** Waits (10 s at most) until {@code done} holds; whether it did. */
+    private static boolean await(java.util.function.BooleanSupplier done) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!done.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        return done.getAsBoolean();
+    }
+
+    /** Waits (10 s at most) for a worker running a {@code sleep} child: that worker and its child. */
+    private static ProcessHandle[] workerWithSleepingChild() throws InterruptedException {
+        ProcessHandle[] found = new ProcessHandle[2];
+        await(() -> {
+            for (ProcessHandle w : workers()) {
+                for (ProcessHandle c : w.children().toList()) {
+                    if (c.info().command().map(x -> x.endsWith("/sleep")).orElse(false)) {
+                        found[0] = w;
+                        found[1] = c;
+                        return true;
+                    }
+                }
+            }
+            return false;
+        });
+        assertNotNull(found[0], "a worker runs the page's sleep");
+        return found;
+    }
+
+    /**
+     * fastcgi.workerRequestTimeout (PHP-FPM's request_terminate_timeout): a page still running after it gets
+     * 504, its worker and the worker's child are killed, one WARNING line names the script, the pid and the
+     * timeout, the other worker serves meanwhile, and a fresh worker takes the killed one's socket.
+     */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aRequestPastTheRequestTimeoutGets504AndItsWorkerAndItsChildAreKilledThenReplaced(Kind kind)
+            throws Exception {
+        Map<String, String> params = php(2);
+        params.put(FastCgiApplication.WORKER_REQUEST_TIMEOUT, "1s");
+        Path slowPage = dir.resolve("www").resolve("slow.php");
+        Files.writeString(slowPage, SLEEPER);
+        try (ServletContainer c = ServletContainer.start(kind, null, "", "/*", params)) {
+            ExecutorService clients = Executors.newSingleThreadExecutor();
+            try {
+                long t0 = System.nanoTime();
+                Future<RawHttp.Response> slow = clients.submit(() -> RawHttp.get(c.port(), "/slow.php"));
+                ProcessHandle[] running = workerWithSleepingChild();
+                long worker = running[0].pid();
+                long child = running[1].pid();
+                for (int i = 0; i < 3; i++) { // the other worker is unaffected
+                    RawHttp.Response r = RawHttp.get(c.port(), "/index.php?i=" + i);
+                    assertEquals(200, r.status(), r + "\n" + lines);
+                    assertNotEquals("pid=" + worker, pid(r));
+                }
+                RawHttp.Response r = slow.get(20, java.util.concurrent.TimeUnit.SECONDS);
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                assertEquals(504, r.status(), r + "\n" + lines + "\n" + c.log());
+                assertTrue(ms < 15_000, "504 after " + ms + " ms, not after the page's 30 s sleep");
+                assertTrue(await(() -> !Files.exists(Path.of("/proc", Long.toString(worker)))),
+                        "worker " + worker + " gone from /proc");
+                assertTrue(await(() -> !running(child)), "its child sleep " + child + " killed too");
+                String script = java.util.regex.Pattern.quote(slowPage.toString());
+                assertEquals(1, lines.stream().filter(l -> l.matches("FastCGI worker [12]/2 \\(pid " + worker
+                        + "\\) killed with its descendants \\(SIGKILL\\): " + script + " ran past "
+                        + "workerRequestTimeout 1000 ms \\(running \\d+ ms\\); a fresh worker takes its socket"))
+                        .count(), lines.toString());
+                assertTrue(awaitWorkers(2), "a fresh worker replaced it: " + workers());
+                for (int i = 0; i < 4; i++) {
+                    RawHttp.Response next = RawHttp.get(c.port(), "/index.php?after=" + i);
+                    assertEquals(200, next.status(), next + "\n" + lines);
+                    assertNotEquals("pid=" + worker, pid(next));
+                }
+                assertTrue(lines.stream().noneMatch(l -> l.contains("marked down")), lines.toString());
+            } finally {
+                clients.shutdownNow();
+            }
+        }
+        assertTrue(workers().isEmpty(), "no worker left");
+    }
+
     @ParameterizedTest
     @EnumSource(Kind.class)
     void aProgramThatExitsAtOnceIsMarkedDownWithOneLogLineNotAForkLoop(Kind kind) throws Exception {
@@ -485,6 +584,11 @@ class FastCgiManagedWorkersTest {
                     Map.of(FastCgiApplication.COMMAND, "/bin/false {socket}", param, value)));
             assertTrue(e.getMessage().contains("bad value for " + param + ": \"" + value + "\""), e.getMessage());
         });
+        IllegalArgumentException timeout = assertThrows(IllegalArgumentException.class, () -> FastCgiSettings.from(
+                Map.of(FastCgiApplication.COMMAND, "/bin/false {socket}", FastCgiApplication.WORKER_REQUEST_TIMEOUT,
+                        "soon")));
+        assertTrue(timeout.getMessage().contains("bad value for fastcgi.workerRequestTimeout: \"soon\""),
+                timeout.getMessage());
         IllegalArgumentException mode = assertThrows(IllegalArgumentException.class, () -> FastCgiSettings.from(
                 Map.of(FastCgiApplication.COMMAND, "/bin/false {socket}", FastCgiApplication.WORKER_MODE, "dynamic")));
         assertTrue(mode.getMessage().contains("bad value for fastcgi.workerMode: \"dynamic\" (must be static or "
