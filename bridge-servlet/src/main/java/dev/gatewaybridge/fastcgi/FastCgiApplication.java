@@ -78,6 +78,8 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
     public static final String WORKER_IDLE_TIMEOUT = FastCgiSettings.PREFIX + WorkerSettings.IDLE_TIMEOUT;
     /** How long a request may run on a worker before it gets 504 and the worker is killed (default 0: for ever). */
     public static final String WORKER_REQUEST_TIMEOUT = FastCgiSettings.PREFIX + WorkerSettings.REQUEST_TIMEOUT;
+    /** How long a request runs before what its worker does is logged once (default 0: never). */
+    public static final String WORKER_SLOW_LOG = FastCgiSettings.PREFIX + WorkerSettings.SLOW_LOG;
     /** {@code round-robin} (default) or {@code least-busy}. */
     public static final String BALANCE = FastCgiSettings.PREFIX + BackendSet.BALANCE;
     /** Failed connects within failTimeout that mark a backend down (default 1; 0 never; one backend never). */
@@ -320,7 +322,7 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
                 .acquire(b -> acquire(b, !body.replayable(), outgoing));
         WorkerPool.Running running = null;
         if (workers != null && lease.backend().address() instanceof BackendAddress.Unix unix) {
-            running = workers.running(unix.path(), scriptFilename(p)); // null unless a request timeout is set
+            running = workers.running(unix.path(), scriptFilename(p)); // null without request timeout and slow log
             WorkerPool.Running timed = running;
             lease.onClose(() -> { // paired with the enter in acquire
                 if (timed != null) {
@@ -580,6 +582,11 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
         /** {@link #WORKER_REQUEST_TIMEOUT}; zero: none. */
         public Builder workerRequestTimeout(Duration timeout) {
             return set(WORKER_REQUEST_TIMEOUT, timeout.isZero() ? "0" : timeout.toMillis() + "ms");
+        }
+
+        /** {@link #WORKER_SLOW_LOG}; zero: none. */
+        public Builder workerSlowLog(Duration threshold) {
+            return set(WORKER_SLOW_LOG, threshold.isZero() ? "0" : threshold.toMillis() + "ms");
         }
 
         public Builder balance(String balance) {

@@ -42,7 +42,9 @@ import java.util.concurrent.TimeUnit;
  * {@link Running#done}); one still running past the timeout at an upkeep (every quarter of it, at most
  * {@link #UPKEEP_MS}) is marked {@link Running#timedOut()} (the bridge answers 504) and its worker is killed
  * with its descendants (SIGKILL), with one WARNING line, then replaced as after a crash (its exit never counts
- * as a failure at start).
+ * as a failure at start). Slow log ({@link WorkerSettings#slowLog()}, PHP-FPM's request_slowlog_timeout): one
+ * still running past it is logged once, at WARNING, with what its worker and the worker's descendants are doing
+ * (state and wchan, read from /proc: no ptrace).
  *
  * <p>In {@link WorkerSettings.Mode#ONDEMAND} mode no worker runs at first: {@link #enter} starts the one a
  * request was sent to (the bridge's least-busy choice prefers running idle workers, {@link #isCold}), and the
@@ -131,6 +133,9 @@ public final class WorkerPool implements AutoCloseable {
                 long every = UPKEEP_MS;
                 if (!settings.requestTimeout().isZero()) {
                     every = Math.min(every, settings.requestTimeout().toMillis() / 4);
+                }
+                if (!settings.slowLog().isZero()) {
+                    every = Math.min(every, settings.slowLog().toMillis() / 4);
                 }
                 if (!settings.recycle().maxAge().isZero()) {
                     every = Math.min(every, settings.recycle().maxAge().toMillis() / 4);
@@ -275,14 +280,14 @@ public final class WorkerPool implements AutoCloseable {
         return slot != null && slot.isCold();
     }
 
-    /** Whether requests are timed (a request timeout is set). */
+    /** Whether requests are timed (a request timeout or a slow log is set). */
     private boolean watchesRequests() {
-        return !settings.requestTimeout().isZero();
+        return !settings.requestTimeout().isZero() || !settings.slowLog().isZero();
     }
 
     /**
      * A request begins running on the worker on {@code socket} (its connection taken): timed for the request
-     * timeout until {@link Running#done}. Null (nothing to do) when no request is timed or the socket is not
+     * timeout and the slow log until {@link Running#done}. Null (nothing to do) when neither is set or the socket is not
      * ours. {@code script} names it in log lines (SCRIPT_FILENAME).
      */
     public Running running(Path socket, String script) {
@@ -298,6 +303,8 @@ public final class WorkerPool implements AutoCloseable {
         private final long startNanos = System.nanoTime();
         /** Set by the upkeep before it kills the worker, read by the request's thread when its read fails. */
         private volatile String killedWhy;
+        /** Whether the slow log has told about it (guarded by its slot). */
+        private boolean slowLogged;
 
         private Running(Slot slot, Process process, String script) {
             this.slot = slot;
@@ -339,7 +346,11 @@ public final class WorkerPool implements AutoCloseable {
         WorkerSettings.Recycle limits = settings.recycle();
         for (Slot slot : slots) {
             if (watchesRequests()) {
-                Running overdue = slot.overdue(System.nanoTime(), settings.requestTimeout().toNanos());
+                long now = System.nanoTime();
+                for (Running slow : slot.slow(now, settings.slowLog().toNanos())) {
+                    logSlow(slot, slow, now);
+                }
+                Running overdue = slot.overdue(now, settings.requestTimeout().toNanos());
                 if (overdue != null) {
                     terminate(slot, overdue);
                     continue;
@@ -392,6 +403,44 @@ public final class WorkerPool implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "closing the connections to " + name(slot) + ": " + e);
         }
         kill(p);
+    }
+
+    /**
+     * The slow log of {@code r}, once: one WARNING line with the script, the pid, how long it has run, and what
+     * its worker and each descendant do ({@link #doing}).
+     */
+    private void logSlow(Slot slot, Running r, long now) {
+        Process p = r.process;
+        StringBuilder line = new StringBuilder(name(slot)).append(" (pid ").append(p.pid()).append(") slow: ")
+                .append(r.script).append(" running for ").append(r.runningMs(now)).append(" ms (")
+                .append(WorkerSettings.SLOW_LOG).append(' ').append(settings.slowLog().toMillis()).append(" ms); ")
+                .append(doing(p.pid()));
+        p.descendants().forEach(d -> line.append(", ").append(doing(d.pid())));
+        LOG.log(System.Logger.Level.WARNING, line.toString());
+    }
+
+    /**
+     * What process {@code pid} does, from /proc (proc(5)): {@code pid 42 (sleep) state S wchan do_nanosleep};
+     * the state from /proc/PID/stat, the kernel function it sleeps in from /proc/PID/wchan ({@code -} where the
+     * kernel does not say: running, or hidden), or {@code gone} once it ended.
+     */
+    static String doing(long pid) {
+        Path proc = Path.of("/proc", Long.toString(pid));
+        try {
+            String stat = Files.readString(proc.resolve("stat")); // "42 (comm) S 1 ...": comm may hold spaces
+            String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+            String state = stat.substring(stat.lastIndexOf(')') + 2).split(" ", 2)[0];
+            String wchan;
+            try {
+                wchan = Files.readString(proc.resolve("wchan")).strip();
+            } catch (IOException e) {
+                wchan = "";
+            }
+            return "pid " + pid + " (" + comm + ") state " + state + " wchan "
+                    + (wchan.isEmpty() || wchan.equals("0") ? "-" : wchan);
+        } catch (IOException | RuntimeException e) {
+            return "pid " + pid + " gone";
+        }
     }
 
     /** VmRSS of {@code p} and its descendants, from /proc/PID/status (Linux); 0 where it cannot be read. */
@@ -786,12 +835,27 @@ public final class WorkerPool implements AutoCloseable {
             running.remove(r);
         }
 
+        /** The requests running for {@code slowNanos} (not 0) or more, not told yet: each is returned once. */
+        synchronized List<Running> slow(long now, long slowNanos) {
+            if (slowNanos == 0 || running.isEmpty()) {
+                return List.of();
+            }
+            List<Running> out = new ArrayList<>();
+            for (Running r : running) {
+                if (!r.slowLogged && now - r.startNanos >= slowNanos && r.process.isAlive()) {
+                    r.slowLogged = true;
+                    out.add(r);
+                }
+            }
+            return out;
+        }
+
         /**
-         * The request on the current worker running for {@code timeoutNanos} or more, marked timed out, or
+         * The request on the current worker running for {@code timeoutNanos} (not 0) or more, marked timed out, or
          * null: at most one per worker (killing it ends the others on it), and none once it is being killed.
          */
         synchronized Running overdue(long now, long timeoutNanos) {
-            if (killed || process == null || !process.isAlive()) {
+            if (timeoutNanos == 0 || killed || process == null || !process.isAlive()) {
                 return null;
             }
             for (Running r : running) {

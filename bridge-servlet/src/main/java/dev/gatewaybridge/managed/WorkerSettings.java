@@ -28,9 +28,10 @@ import dev.gatewaybridge.config.Setting;
  * @param mode    when workers run: all the time, or on demand
  * @param idleTimeout in {@link Mode#ONDEMAND}, how long a worker with no request runs before it is stopped
  * @param requestTimeout how long one request may run on a worker before the worker is killed (ZERO: for ever)
+ * @param slowLog     how long one request runs before what its worker does is logged (ZERO: never)
  */
 public record WorkerSettings(List<String> command, int workers, Map<String, String> env, Path dir, Recycle recycle,
-                             Mode mode, Duration idleTimeout, Duration requestTimeout) {
+                             Mode mode, Duration idleTimeout, Duration requestTimeout, Duration slowLog) {
 
     /** PHP-FPM's process manager modes. */
     public enum Mode {
@@ -95,6 +96,8 @@ public record WorkerSettings(List<String> command, int workers, Map<String, Stri
     public static final String IDLE_TIMEOUT = "workerIdleTimeout";
     /** How long one request may run before its worker is killed (0, the default: for ever). */
     public static final String REQUEST_TIMEOUT = "workerRequestTimeout";
+    /** How long a request runs before what its worker does is logged (0, the default: never). */
+    public static final String SLOW_LOG = "workerSlowLog";
     /** PHP-FPM's {@code pm.process_idle_timeout} default. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(10);
 
@@ -122,10 +125,13 @@ public record WorkerSettings(List<String> command, int workers, Map<String, Stri
             Duration.ZERO, "a request still running on a worker after this long gets 504 (an aborted response once "
             + "started) and the worker is killed with its descendants, then replaced; `0`: no limit (PHP-FPM's "
             + "`request_terminate_timeout`)");
+    public static final Setting<Duration> SLOW_LOG_SETTING = Setting.durationOrZero(SLOW_LOG, Duration.ZERO,
+            "a request still running on a worker after this long is logged once, with what the worker and its "
+            + "children are doing (state and wchan from `/proc`); `0`: never (PHP-FPM's `request_slowlog_timeout`)");
     /** The managed-worker parameters, for every bridge with managed workers. */
     public static final List<Setting<?>> SETTINGS = List.of(COMMAND_SETTING, WORKERS_SETTING, WORKER_ENV_SETTING,
             WORKER_DIR_SETTING, MAX_REQUESTS_SETTING, MAX_AGE_SETTING, MAX_MEMORY_SETTING, MODE_SETTING,
-            IDLE_TIMEOUT_SETTING, REQUEST_TIMEOUT_SETTING);
+            IDLE_TIMEOUT_SETTING, REQUEST_TIMEOUT_SETTING, SLOW_LOG_SETTING);
 
     /** The placeholder replaced with the worker's socket path, also inside an argument ({@code unix:{socket}}). */
     public static final String SOCKET = "{socket}";
@@ -146,6 +152,7 @@ public record WorkerSettings(List<String> command, int workers, Map<String, Stri
         mode = mode == null ? Mode.STATIC : mode;
         idleTimeout = idleTimeout == null ? DEFAULT_IDLE_TIMEOUT : idleTimeout;
         requestTimeout = requestTimeout == null ? Duration.ZERO : requestTimeout;
+        slowLog = slowLog == null ? Duration.ZERO : slowLog;
         if (command.isEmpty()) {
             throw new IllegalArgumentException("empty command");
         }
@@ -203,7 +210,7 @@ public record WorkerSettings(List<String> command, int workers, Map<String, Stri
         }
         Duration idle = reader.get(IDLE_TIMEOUT_SETTING);
         return new WorkerSettings(argv, workers, env, dir, recycle(reader), mode, idle,
-                reader.get(REQUEST_TIMEOUT_SETTING));
+                reader.get(REQUEST_TIMEOUT_SETTING), reader.get(SLOW_LOG_SETTING));
     }
 
     /** The recycling limits; each 0 or absent is "never". */

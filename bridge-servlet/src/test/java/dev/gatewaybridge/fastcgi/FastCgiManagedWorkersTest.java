@@ -436,6 +436,35 @@ class FastCgiManagedWorkersTest {
         assertTrue(workers().isEmpty(), "no worker left");
     }
 
+    /**
+     * fastcgi.workerSlowLog (PHP-FPM's request_slowlog_timeout): a page still running after it is logged once,
+     * with the script, the worker's pid, how long it has run and what the worker and its child are doing (state
+     * and wchan from /proc); the page still succeeds.
+     */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aRequestPastTheSlowLogThresholdIsLoggedOnceWithWhatItsWorkerAndChildAreDoing(Kind kind) throws Exception {
+        Map<String, String> params = php(1);
+        params.put(FastCgiApplication.WORKER_SLOW_LOG, "300ms");
+        Path slowPage = dir.resolve("www").resolve("slow.php");
+        Files.writeString(slowPage, SLEEPER);
+        try (ServletContainer c = ServletContainer.start(kind, null, "", "/*", params)) {
+            long worker = workers().get(0).pid();
+            RawHttp.Response r = RawHttp.get(c.port(), "/slow.php?s=2");
+            assertEquals(200, r.status(), r + "\n" + lines + "\n" + c.log());
+            assertEquals("pid=" + worker + " slept", r.text());
+            String script = java.util.regex.Pattern.quote(slowPage.toString());
+            List<String> slow = lines.stream().filter(l -> l.contains(" slow: ")).toList();
+            assertEquals(1, slow.size(), "logged once: " + lines);
+            assertTrue(slow.get(0).matches("FastCGI worker 1/1 \\(pid " + worker + "\\) slow: " + script
+                    + " running for \\d+ ms \\(workerSlowLog 300 ms\\); pid " + worker + " \\(php-cgi\\) state [A-Z] "
+                    + "wchan \\S+, pid \\d+ \\(sleep\\) state [A-Z] wchan \\S+"), slow.get(0));
+            assertEquals(200, RawHttp.get(c.port(), "/index.php").status(), "a fast page is not logged");
+            assertEquals(1, lines.stream().filter(l -> l.contains(" slow: ")).count(), lines.toString());
+            assertTrue(lines.stream().noneMatch(l -> l.contains("killed")), lines.toString());
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Kind.class)
     void aProgramThatExitsAtOnceIsMarkedDownWithOneLogLineNotAForkLoop(Kind kind) throws Exception {
@@ -589,6 +618,10 @@ class FastCgiManagedWorkersTest {
                         "soon")));
         assertTrue(timeout.getMessage().contains("bad value for fastcgi.workerRequestTimeout: \"soon\""),
                 timeout.getMessage());
+        IllegalArgumentException slowLog = assertThrows(IllegalArgumentException.class, () -> FastCgiSettings.from(
+                Map.of(FastCgiApplication.COMMAND, "/bin/false {socket}", FastCgiApplication.WORKER_SLOW_LOG, "later")));
+        assertTrue(slowLog.getMessage().contains("bad value for fastcgi.workerSlowLog: \"later\""),
+                slowLog.getMessage());
         IllegalArgumentException mode = assertThrows(IllegalArgumentException.class, () -> FastCgiSettings.from(
                 Map.of(FastCgiApplication.COMMAND, "/bin/false {socket}", FastCgiApplication.WORKER_MODE, "dynamic")));
         assertTrue(mode.getMessage().contains("bad value for fastcgi.workerMode: \"dynamic\" (must be static or "
