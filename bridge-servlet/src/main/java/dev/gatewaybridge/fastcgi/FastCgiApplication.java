@@ -215,9 +215,22 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
                 return whole;
             }
             // The rest of FCGI_STDOUT, a chunk as the server asks for one.
+            if (response.running != null) { // the abort then says why, if it was our worker's request timeout
+                return Bodies.generate(() -> {
+                    try {
+                        return response.stdout.stream.nextChunk();
+                    } catch (IOException | RuntimeException e) {
+                        response.throwIfTimedOut(e);
+                        throw e;
+                    }
+                }, response::finish);
+            }
             return Bodies.generate(response.stdout.stream::nextChunk, response::finish);
         } catch (Exception | Error e) {
             response.finish();
+            if (e instanceof Exception x) { // killed while its headers were arriving: 504 too
+                response.throwIfTimedOut(x);
+            }
             throw e;
         }
     }

@@ -337,12 +337,22 @@ class FastCgiManagedWorkersTest {
         assertNothingLeft(sockets);
     }
 
-    /** A page that runs {@code sleep} (no shell) for {@code ?s=} seconds, 30 by default, then answers. */
+    /**
+     * A page that runs {@code sleep} (no shell) for {@code ?s=} seconds, 30 by default, then answers; with
+     * {@code ?flush} its headers and a first line leave before.
+     */
     private static final String SLEEPER = """
             <?php
+            header('Content-Type: text/plain');
+            if (isset($_GET['flush'])) {
+                echo "started\n";
+                while (ob_get_level()) {
+                    ob_end_flush();
+                }
+                flush();
+            }
             $p = proc_open(['sleep', (string) ($_GET['s'] ?? 30)], [], $pipes);
             proc_close($p);
-            header('Content-Type: text/plain');
             echo 'pid=', getmypid(), ' slept';
             """;
 
@@ -434,6 +444,31 @@ class FastCgiManagedWorkersTest {
             }
         }
         assertTrue(workers().isEmpty(), "no worker left");
+    }
+
+    /** Once its headers left, a request past the request timeout is an aborted response; its worker is killed. */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aRequestPastTheRequestTimeoutAfterItsHeadersIsAnAbortedResponseAndItsWorkerIsKilled(Kind kind)
+            throws Exception {
+        Map<String, String> params = php(1);
+        params.put(FastCgiApplication.WORKER_REQUEST_TIMEOUT, "1s");
+        Files.writeString(dir.resolve("www").resolve("slow.php"), SLEEPER);
+        try (ServletContainer c = ServletContainer.start(kind, null, "", "/*", params)) {
+            long worker = workers().get(0).pid();
+            long t0 = System.nanoTime();
+            RawHttp.Response r = RawHttp.getKeepAlive(c.port(), "/slow.php?flush"); // framed: a cut shows
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertEquals(200, r.status(), r + "\n" + lines);
+            assertFalse(r.complete(), "aborted: " + r);
+            assertTrue(r.text().startsWith("started"), r.text());
+            assertTrue(ms < 15_000, "aborted after " + ms + " ms, not after the page's 30 s sleep");
+            assertTrue(await(() -> !Files.exists(Path.of("/proc", Long.toString(worker)))), "worker " + worker + " gone");
+            assertEquals(1, lines.stream().filter(l -> l.contains("(pid " + worker + ") killed with its descendants"))
+                    .count(), lines.toString());
+            assertTrue(awaitWorkers(1), "replaced");
+            assertEquals(200, RawHttp.get(c.port(), "/index.php").status(), lines.toString());
+        }
     }
 
     /**
