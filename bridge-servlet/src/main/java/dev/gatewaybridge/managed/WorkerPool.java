@@ -287,8 +287,8 @@ public final class WorkerPool implements AutoCloseable {
 
     /**
      * A request begins running on the worker on {@code socket} (its connection taken): timed for the request
-     * timeout and the slow log until {@link Running#done}. Null (nothing to do) when neither is set or the socket is not
-     * ours. {@code script} names it in log lines (SCRIPT_FILENAME).
+     * timeout and the slow log until {@link Running#done}. Null (nothing to do) when neither is set or the
+     * socket is not ours. {@code script} names it in log lines (SCRIPT_FILENAME).
      */
     public Running running(Path socket, String script) {
         Slot slot = watchesRequests() ? slot(socket) : null;

@@ -463,7 +463,8 @@ class FastCgiManagedWorkersTest {
             assertFalse(r.complete(), "aborted: " + r);
             assertTrue(r.text().startsWith("started"), r.text());
             assertTrue(ms < 15_000, "aborted after " + ms + " ms, not after the page's 30 s sleep");
-            assertTrue(await(() -> !Files.exists(Path.of("/proc", Long.toString(worker)))), "worker " + worker + " gone");
+            assertTrue(await(() -> !Files.exists(Path.of("/proc", Long.toString(worker)))),
+                    "worker " + worker + " gone");
             assertEquals(1, lines.stream().filter(l -> l.contains("(pid " + worker + ") killed with its descendants"))
                     .count(), lines.toString());
             assertTrue(awaitWorkers(1), "replaced");
@@ -654,7 +655,8 @@ class FastCgiManagedWorkersTest {
         assertTrue(timeout.getMessage().contains("bad value for fastcgi.workerRequestTimeout: \"soon\""),
                 timeout.getMessage());
         IllegalArgumentException slowLog = assertThrows(IllegalArgumentException.class, () -> FastCgiSettings.from(
-                Map.of(FastCgiApplication.COMMAND, "/bin/false {socket}", FastCgiApplication.WORKER_SLOW_LOG, "later")));
+                Map.of(FastCgiApplication.COMMAND, "/bin/false {socket}", FastCgiApplication.WORKER_SLOW_LOG,
+                        "later")));
         assertTrue(slowLog.getMessage().contains("bad value for fastcgi.workerSlowLog: \"later\""),
                 slowLog.getMessage());
         IllegalArgumentException mode = assertThrows(IllegalArgumentException.class, () -> FastCgiSettings.from(
