@@ -190,4 +190,22 @@ class WorkerPoolTest {
         assertTrue(lines.stream().anyMatch(l -> l.contains("killed after " + WorkerPool.STOP_GRACE_MS
                 + " ms without exiting on SIGTERM") && l.contains(Long.toString(pid))), lines.toString());
     }
+
+    /** The slow log's view of a process: its name, state and wchan from /proc, "gone" once it ended. */
+    @Test
+    void theSlowLogReadsAProcessStateAndWchanFromProcAndSaysGoneAfterItEnded() throws Exception {
+        Process sleep = new ProcessBuilder("sleep", "30").start();
+        try {
+            String doing = "";
+            for (int i = 0; i < 100 && !doing.contains("state S"); i++) { // sleeping once it reached nanosleep
+                Thread.sleep(20);
+                doing = WorkerPool.doing(sleep.pid());
+            }
+            assertTrue(doing.matches("pid " + sleep.pid() + " \\(sleep\\) state S wchan \\S+"), doing);
+        } finally {
+            sleep.destroyForcibly();
+            sleep.waitFor();
+        }
+        assertEquals("pid " + sleep.pid() + " gone", WorkerPool.doing(sleep.pid()));
+    }
 }
