@@ -606,6 +606,7 @@ public final class WorkerPool implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, name(slot) + " marked down: " + settings.program() + " failed "
                     + MAX_QUICK_EXITS + " times in a row at start within " + QUICK_WINDOW_MS + " ms, last "
                     + what + "; not started again until the application is restarted");
+            slot.wakeWaiters(); // after the line: whoever waited on this start sees it logged
             return;
         }
         if (p != null) {
@@ -985,6 +986,11 @@ public final class WorkerPool implements AutoCloseable {
          * Records the exit of {@code p} (null: it never started); null if {@code p} is no longer this slot's.
          * A quick exit: it never created its socket, or {@code failed} within {@link #MIN_UPTIME_MS}.
          */
+        /** Wakes the threads waiting on this slot's start (awaitReady), e.g. to see that it is marked down. */
+        synchronized void wakeWaiters() {
+            notifyAll();
+        }
+
         synchronized Exit exited(Process p, boolean failed, boolean clean) {
             if (process != p) {
                 return null;
@@ -1009,8 +1015,7 @@ public final class WorkerPool implements AutoCloseable {
                 }
                 quickExits++;
                 if (quickExits >= MAX_QUICK_EXITS) {
-                    down = true;
-                    notifyAll();
+                    down = true; // waiters are woken by wakeWaiters(), once the line saying so is logged
                     return new Exit(uptimeMs, 0, true, false, false, false);
                 }
                 delay = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS << (quickExits - 1));
