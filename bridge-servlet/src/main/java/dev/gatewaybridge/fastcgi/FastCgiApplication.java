@@ -72,8 +72,16 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
     public static final String WORKER_MAX_AGE = FastCgiSettings.PREFIX + WorkerSettings.MAX_AGE;
     /** Resident memory (VmRSS) past which a worker is recycled gracefully, e.g. {@code 256m} (default 0: none). */
     public static final String WORKER_MAX_MEMORY = FastCgiSettings.PREFIX + WorkerSettings.MAX_MEMORY;
-    /** {@code static} (default: all workers run) or {@code ondemand} (started by requests, stopped when idle). */
+    /** {@code static} (default: all workers run), {@code dynamic} (kept between spares) or {@code ondemand}. */
     public static final String WORKER_MODE = FastCgiSettings.PREFIX + WorkerSettings.MODE;
+    /** In dynamic mode, workers started at init (default: min spare + (max spare - min spare) / 2). */
+    public static final String WORKER_START = FastCgiSettings.PREFIX + WorkerSettings.START;
+    /** In dynamic mode, fewer idle workers than this and more are started (default 1). */
+    public static final String WORKER_MIN_SPARE = FastCgiSettings.PREFIX + WorkerSettings.MIN_SPARE;
+    /** In dynamic mode, more idle workers than this and the extra ones are stopped (default 3, at most workers). */
+    public static final String WORKER_MAX_SPARE = FastCgiSettings.PREFIX + WorkerSettings.MAX_SPARE;
+    /** Most worker starts per second, in every mode (default 32, PHP-FPM's pm.max_spawn_rate). */
+    public static final String WORKER_SPAWN_RATE = FastCgiSettings.PREFIX + WorkerSettings.SPAWN_RATE;
     /** In ondemand mode, how long an idle worker runs before it is stopped (default 10s). */
     public static final String WORKER_IDLE_TIMEOUT = FastCgiSettings.PREFIX + WorkerSettings.IDLE_TIMEOUT;
     /** How long a request may run on a worker before it gets 504 and the worker is killed (default 0: for ever). */

@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * or failed within {@link #MIN_UPTIME_MS} of starting) is backed off exponentially; {@link #MAX_QUICK_EXITS}
  * of those in a row within {@link #QUICK_WINDOW_MS} mark its slot down, with one log line naming the program
  * and its exit status, and it is not started again (a crash loop is never a fork loop). Any slot is started at
- * most once per {@link #MIN_RESTART_INTERVAL_MS} (the spawn rate limit, PHP-FPM's max_spawn_rate). Every start
+ * most once per {@link #MIN_RESTART_INTERVAL_MS} (and the pool within {@link SpawnRate}). Every start
  * and exit is logged once with its pid and exit status; what a worker writes on stdout or stderr is logged
  * line by line. {@link #close()} stops every worker (SIGTERM, SIGKILL after {@link #STOP_GRACE_MS}), reaps
  * them, ends its threads and removes the directory.
@@ -48,7 +48,16 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>In {@link WorkerSettings.Mode#ONDEMAND} mode no worker runs at first: {@link #enter} starts the one a
  * request was sent to (the bridge's least-busy choice prefers running idle workers, {@link #isCold}), and the
- * upkeep stops one that had no request for {@link WorkerSettings#idleTimeout()}.
+ * upkeep stops one that had no request for {@link WorkerSettings#idleTimeout()}. In
+ * {@link WorkerSettings.Mode#DYNAMIC} mode {@link WorkerSettings.Spare#start()} run at first; every upkeep
+ * (each {@link #UPKEEP_MS}) starts more when fewer than {@link WorkerSettings.Spare#minSpare()} are idle, up to
+ * {@link WorkerSettings#workers()}, and stops the extra idle ones beyond {@link WorkerSettings.Spare#maxSpare()}
+ * (SIGTERM, as a recycle), one INFO line per decision; a request that finds every running worker busy starts
+ * one more at once, as in ondemand mode.
+ *
+ * <p>Every start, in every mode, goes through the pool's {@link SpawnRate} ({@link WorkerSettings#spawnRate()}
+ * per second, PHP-FPM's max_spawn_rate): a start beyond it is delayed, and its requests wait for it as for any
+ * starting worker.
  *
  * <p>Processes are started with {@link ProcessBuilder} (no shell, the environment cleared first): the socket
  * path, not a listening socket on fd 0 (FastCGI 1.0 §2.2's FCGI_LISTENSOCK_FILENO needs the native spawner).
@@ -64,7 +73,7 @@ public final class WorkerPool implements AutoCloseable {
     /** The back-off after the first quick exit; it doubles with each, up to {@link #MAX_BACKOFF_MS}. */
     static final long FIRST_BACKOFF_MS = 100;
     static final long MAX_BACKOFF_MS = 5000;
-    /** The spawn rate limit: one slot is started at most once per this. */
+    /** One slot is started at most once per this (the pool-wide limit is {@link SpawnRate}). */
     static final long MIN_RESTART_INTERVAL_MS = 100;
     /** Longest wait for a started worker's socket; then it is killed and counts as failing at start. */
     static final long START_TIMEOUT_MS = 10_000;
@@ -87,6 +96,7 @@ public final class WorkerPool implements AutoCloseable {
     private final Path dir;
     private final List<Slot> slots = new ArrayList<>();
     private final ScheduledThreadPoolExecutor supervisor;
+    private final SpawnRate spawnRate;
     private final List<Thread> pumps = new ArrayList<>();
     /** Kills the workers if the JVM exits without {@link #close()} (a container stopped without destroy()). */
     private final Thread shutdownHook = new Thread(this::killAll, "managed-workers-exit");
@@ -100,6 +110,7 @@ public final class WorkerPool implements AutoCloseable {
         this.settings = settings;
         this.label = label;
         this.dir = dir;
+        this.spawnRate = new SpawnRate(settings.spawnRate());
         this.supervisor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "managed-workers " + settings.program());
             t.setDaemon(true);
@@ -107,7 +118,7 @@ public final class WorkerPool implements AutoCloseable {
         });
         supervisor.setRemoveOnCancelPolicy(true);
         for (int i = 1; i <= settings.workers(); i++) {
-            slots.add(new Slot(i, dir.resolve("worker-" + i + ".sock"), ondemand()));
+            slots.add(new Slot(i, dir.resolve("worker-" + i + ".sock"), ondemand() || dynamic()));
         }
     }
 
@@ -123,13 +134,15 @@ public final class WorkerPool implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(pool.shutdownHook);
         try {
             if (!pool.ondemand()) {
-                pool.slots.forEach(s -> pool.supervisor.execute(() -> pool.spawn(s, "")));
+                List<Slot> first = pool.dynamic() ? pool.slots.subList(0, settings.spare().start()) : pool.slots;
+                first.forEach(Slot::unpark);
+                first.forEach(s -> pool.supervisor.execute(() -> pool.spawn(s, "")));
                 long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MS);
-                for (Slot s : pool.slots) {
+                for (Slot s : first) {
                     s.awaitStarted(deadline);
                 }
             }
-            if (settings.recycle().watched() || pool.ondemand() || pool.watchesRequests()) {
+            if (settings.recycle().watched() || pool.ondemand() || pool.dynamic() || pool.watchesRequests()) {
                 long every = UPKEEP_MS;
                 if (!settings.requestTimeout().isZero()) {
                     every = Math.min(every, settings.requestTimeout().toMillis() / 4);
@@ -178,6 +191,10 @@ public final class WorkerPool implements AutoCloseable {
 
     private boolean ondemand() {
         return settings.mode() == WorkerSettings.Mode.ONDEMAND;
+    }
+
+    private boolean dynamic() {
+        return settings.mode() == WorkerSettings.Mode.DYNAMIC;
     }
 
     /** The workers' sockets, one per worker, in worker order. */
@@ -343,6 +360,9 @@ public final class WorkerPool implements AutoCloseable {
 
     /** The age and memory checks: a worker past a limit is made due for recycling (on the supervisor thread). */
     private void upkeep() {
+        if (dynamic()) {
+            scale();
+        }
         WorkerSettings.Recycle limits = settings.recycle();
         for (Slot slot : slots) {
             if (watchesRequests()) {
@@ -384,6 +404,58 @@ public final class WorkerPool implements AutoCloseable {
                 if (due != null) {
                     recycle(slot, due);
                 }
+            }
+        }
+    }
+
+    /**
+     * Dynamic mode's decision (on the supervisor thread), one INFO line when it acts: fewer than min spare idle
+     * (a starting worker counts as idle: it will be) starts stopped slots, up to {@code workers} running; more
+     * than max spare idle stops the extra ones gracefully, those idle longest first.
+     */
+    private void scale() {
+        WorkerSettings.Spare spare = settings.spare();
+        List<Slot> idle = new ArrayList<>();
+        List<Slot> parked = new ArrayList<>();
+        int starting = 0;
+        int running = 0;
+        for (Slot s : slots) {
+            Slot.State state = s.state();
+            switch (state) {
+                case IDLE -> idle.add(s);
+                case STARTING -> starting++;
+                case PARKED -> parked.add(s);
+                case BUSY, DOWN -> { }
+            }
+            running += state == Slot.State.PARKED || state == Slot.State.DOWN ? 0 : 1;
+        }
+        String counts = label + " workers of " + settings.program() + ": " + idle.size() + " idle"
+                + (starting > 0 ? " and " + starting + " starting" : "") + " of " + running + " running";
+        if (idle.size() + starting < spare.minSpare() && !parked.isEmpty()) {
+            List<Slot> more = parked.subList(0, Math.min(spare.minSpare() - idle.size() - starting, parked.size()));
+            LOG.log(System.Logger.Level.INFO, counts + ", below " + WorkerSettings.MIN_SPARE + " "
+                    + spare.minSpare() + ": starting " + more.size() + " (" + (running + more.size()) + " of "
+                    + settings.workers() + " at most)");
+            for (Slot s : more) {
+                if (s.unpark()) {
+                    spawn(s, " (" + WorkerSettings.MIN_SPARE + ")");
+                }
+            }
+        } else if (idle.size() > spare.maxSpare()) {
+            idle.sort(java.util.Comparator.comparingLong(Slot::lastUsedNanos));
+            List<Long> pids = new ArrayList<>();
+            List<Runnable> stops = new ArrayList<>();
+            for (Slot s : idle.subList(0, idle.size() - spare.maxSpare())) {
+                Process p = s.process();
+                if (p != null && s.idle(p, 0) == p) {
+                    pids.add(p.pid());
+                    stops.add(() -> stop(s, p, null));
+                }
+            }
+            if (!pids.isEmpty()) {
+                LOG.log(System.Logger.Level.INFO, counts + ", above " + WorkerSettings.MAX_SPARE + " "
+                        + spare.maxSpare() + ": stopping " + pids.size() + " (SIGTERM to pids " + pids + ")");
+                stops.forEach(Runnable::run);
             }
         }
     }
@@ -494,7 +566,9 @@ public final class WorkerPool implements AutoCloseable {
      * {@code why}, idle connections to it dropped, SIGTERM, SIGKILL after {@link #STOP_GRACE_MS}.
      */
     private void stop(Slot slot, Process p, String why) {
-        LOG.log(System.Logger.Level.INFO, name(slot) + " (pid " + p.pid() + ") " + why);
+        if (why != null) { // null: the caller logged it (dynamic mode's one line per decision)
+            LOG.log(System.Logger.Level.INFO, name(slot) + " (pid " + p.pid() + ") " + why);
+        }
         try {
             onRecycle.accept(slot.socket);
         } catch (RuntimeException e) {
@@ -528,8 +602,30 @@ public final class WorkerPool implements AutoCloseable {
         }
     }
 
-    /** Starts {@code slot}'s worker (on the supervisor thread); a failure to start counts as a quick exit. */
+    /**
+     * Starts {@code slot}'s worker (on the supervisor thread) now, or later if the spawn rate limit says so;
+     * a failure to start counts as a quick exit.
+     */
     private void spawn(Slot slot, String why) {
+        if (closed) {
+            return;
+        }
+        long delay = spawnRate.reserve(System.nanoTime());
+        if (delay > 0) {
+            String delayed = why + " (delayed " + TimeUnit.NANOSECONDS.toMillis(delay) + " ms by "
+                    + WorkerSettings.SPAWN_RATE + " " + settings.spawnRate() + "/s)";
+            try {
+                supervisor.schedule(() -> launch(slot, delayed), delay, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                // closing
+            }
+            return;
+        }
+        launch(slot, why);
+    }
+
+    /** Starts {@code slot}'s worker at once (on the supervisor thread). */
+    private void launch(Slot slot, String why) {
         if (closed) {
             return;
         }
@@ -811,6 +907,38 @@ public final class WorkerPool implements AutoCloseable {
         private final List<Running> running = new ArrayList<>();
         /** Whether the current worker was killed for a request's timeout: its exit is no failure at start. */
         private boolean killed;
+        /** Requests waiting in {@link #enter} for this worker to be ready: it is not idle. */
+        private int waiting;
+
+        /** What a slot is to dynamic mode's upkeep. */
+        enum State { PARKED, DOWN, BUSY, IDLE, STARTING }
+
+        synchronized State state() {
+            if (down) {
+                return State.DOWN;
+            }
+            if (parked) {
+                return State.PARKED;
+            }
+            if (inFlight > 0 || waiting > 0 || dueWhy != null || recycling) {
+                return State.BUSY;
+            }
+            return ready && process != null && process.isAlive() ? State.IDLE : State.STARTING;
+        }
+
+        /** Takes a parked slot out of parking (its caller starts it); whether it was parked and not down. */
+        synchronized boolean unpark() {
+            if (!parked || down) {
+                return false;
+            }
+            parked = false;
+            ready = false;
+            return true;
+        }
+
+        synchronized long lastUsedNanos() {
+            return lastUsedNanos;
+        }
 
         Slot(int index, Path socket, boolean parked) {
             this.index = index;
@@ -879,7 +1007,7 @@ public final class WorkerPool implements AutoCloseable {
          * next one starts a fresh worker) and its exit is not restarted. The worker to stop, or null.
          */
         synchronized Process idle(Process p, long idleNanos) {
-            if (process != p || parked || !ready || inFlight > 0 || dueWhy != null || recycling
+            if (process != p || parked || !ready || inFlight > 0 || waiting > 0 || dueWhy != null || recycling
                     || System.nanoTime() - lastUsedNanos < idleNanos) {
                 return null;
             }
@@ -908,21 +1036,24 @@ public final class WorkerPool implements AutoCloseable {
         /** See {@link WorkerPool#enter}; {@code maxRequests} 0 is no limit. */
         synchronized void enter(long deadline, long maxRequests, Runnable start) throws IOException,
                 InterruptedException {
-            if (parked && !down) {
-                parked = false; // ondemand: this request starts the worker (the stopped one is ignored now)
-                ready = false;
+            if (unpark()) { // ondemand or dynamic: this request starts the worker (the stopped one is ignored now)
                 start.run();
             }
-            while (dueWhy != null || !ready || process == null || !process.isAlive()) {
-                if (down) {
-                    throw new IOException("worker " + index + " is marked down (it kept failing at start)");
+            waiting++;
+            try {
+                while (dueWhy != null || !ready || process == null || !process.isAlive()) {
+                    if (down) {
+                        throw new IOException("worker " + index + " is marked down (it kept failing at start)");
+                    }
+                    long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                    if (left <= 0) {
+                        throw new java.net.SocketTimeoutException("worker " + index + " was not ready (restarting "
+                                + "or recycled) within the connect timeout");
+                    }
+                    wait(Math.min(left, POLL_MS));
                 }
-                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                if (left <= 0) {
-                    throw new java.net.SocketTimeoutException("worker " + index + " was not ready (restarting or "
-                            + "recycled) within the connect timeout");
-                }
-                wait(Math.min(left, POLL_MS));
+            } finally {
+                waiting--;
             }
             served++;
             inFlight++;

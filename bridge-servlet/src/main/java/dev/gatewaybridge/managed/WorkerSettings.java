@@ -29,14 +29,20 @@ import dev.gatewaybridge.config.Setting;
  * @param idleTimeout in {@link Mode#ONDEMAND}, how long a worker with no request runs before it is stopped
  * @param requestTimeout how long one request may run on a worker before the worker is killed (ZERO: for ever)
  * @param slowLog     how long one request runs before what its worker does is logged (ZERO: never)
+ * @param spare       in {@link Mode#DYNAMIC}, how many start and how many idle ones are kept; null otherwise
+ * @param spawnRate   most worker starts per second across the pool, in every mode (PHP-FPM's pm.max_spawn_rate)
  */
 public record WorkerSettings(List<String> command, int workers, Map<String, String> env, Path dir, Recycle recycle,
-                             Mode mode, Duration idleTimeout, Duration requestTimeout, Duration slowLog) {
+                             Mode mode, Duration idleTimeout, Duration requestTimeout, Duration slowLog, Spare spare,
+                             int spawnRate) {
 
     /** PHP-FPM's process manager modes. */
     public enum Mode {
         /** {@code workers} run from the start, each restarted when it ends ({@code pm = static}). */
         STATIC,
+        /** {@link Spare#start()} at the start; idle ones kept between {@link Spare#minSpare()} and
+         * {@link Spare#maxSpare()}, up to {@code workers} in all ({@code pm = dynamic}). */
+        DYNAMIC,
         /** None at the start; one started when a request finds every running one busy, up to {@code workers};
          * one idle for {@code idleTimeout} stopped ({@code pm = ondemand}). */
         ONDEMAND;
@@ -44,8 +50,9 @@ public record WorkerSettings(List<String> command, int workers, Map<String, Stri
         public static Mode parse(String text) {
             return switch (text.strip().toLowerCase(java.util.Locale.ROOT)) {
                 case "static" -> STATIC;
+                case "dynamic" -> DYNAMIC;
                 case "ondemand" -> ONDEMAND;
-                default -> throw new IllegalArgumentException("must be static or ondemand");
+                default -> throw new IllegalArgumentException("must be static, dynamic or ondemand");
             };
         }
     }
@@ -75,6 +82,18 @@ public record WorkerSettings(List<String> command, int workers, Map<String, Stri
         }
     }
 
+    /**
+     * {@link Mode#DYNAMIC}'s numbers, as PHP-FPM's {@code pm.start_servers}, {@code pm.min_spare_servers} and
+     * {@code pm.max_spare_servers}: {@code minSpare <= start <= maxSpare} (checked with {@code workers} by
+     * {@link #from}).
+     *
+     * @param start    workers started at init
+     * @param minSpare fewer idle workers than this: more are started, up to {@code workers}
+     * @param maxSpare more idle workers than this: the extra ones are stopped
+     */
+    public record Spare(int start, int minSpare, int maxSpare) {
+    }
+
     // Parameter names under a bridge's prefix (e.g. fastcgi.command), for every bridge with managed workers.
     /** The program and its arguments, whitespace separated, with {@value #SOCKET} where its socket path goes. */
     public static final String COMMAND = "command";
@@ -90,7 +109,7 @@ public record WorkerSettings(List<String> command, int workers, Map<String, Stri
     public static final String MAX_AGE = "workerMaxAge";
     /** Resident memory past which a worker is recycled (0, the default: no limit). */
     public static final String MAX_MEMORY = "workerMaxMemory";
-    /** {@code static} (the default) or {@code ondemand}. */
+    /** {@code static} (the default), {@code dynamic} or {@code ondemand}. */
     public static final String MODE = "workerMode";
     /** In ondemand mode, how long an idle worker runs before it is stopped (default 10s, PHP-FPM's). */
     public static final String IDLE_TIMEOUT = "workerIdleTimeout";
@@ -98,6 +117,16 @@ public record WorkerSettings(List<String> command, int workers, Map<String, Stri
     public static final String REQUEST_TIMEOUT = "workerRequestTimeout";
     /** How long a request runs before what its worker does is logged (0, the default: never). */
     public static final String SLOW_LOG = "workerSlowLog";
+    /** In dynamic mode, workers started at init (default: min spare + (max spare - min spare) / 2, PHP-FPM's). */
+    public static final String START = "workerStart";
+    /** In dynamic mode, fewest idle workers (default 1). */
+    public static final String MIN_SPARE = "workerMinSpare";
+    /** In dynamic mode, most idle workers (default 3, at most workers). */
+    public static final String MAX_SPARE = "workerMaxSpare";
+    /** Most worker starts per second across the pool (default 32, PHP-FPM's pm.max_spawn_rate). */
+    public static final String SPAWN_RATE = "workerSpawnRate";
+    /** PHP-FPM's {@code pm.max_spawn_rate} default. */
+    public static final int DEFAULT_SPAWN_RATE = 32;
     /** PHP-FPM's {@code pm.process_idle_timeout} default. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(10);
 
@@ -106,7 +135,8 @@ public record WorkerSettings(List<String> command, int workers, Map<String, Stri
             "instead of `backends`: the program run as the bridge's own workers, argument vector whitespace "
             + "separated, no shell, `{socket}` where the worker's socket path goes (`/usr/bin/php-cgi -b {socket}`)");
     public static final Setting<Integer> WORKERS_SETTING = Setting.integer(WORKERS, WorkerSettings.DEFAULT_WORKERS, 1,
-            "how many workers of `command` run, each on its own socket (PHP-FPM's `pm = static`)");
+            "how many workers of `command` run, each on its own socket (PHP-FPM's `pm = static`); with `workerMode` "
+            + "`dynamic` or `ondemand` the most that run (PHP-FPM's `pm.max_children`)");
     public static final Setting<List<Map.Entry<String, String>>> WORKER_ENV_SETTING = Setting.pairs(WORKER_ENV,
             "the workers' whole environment besides `PATH=/usr/local/bin:/usr/bin:/bin`, `NAME=value` entries");
     public static final Setting<Path> WORKER_DIR_SETTING = Setting.of(WORKER_DIR, "path", Path::of, Path.of("/"),
@@ -118,7 +148,21 @@ public record WorkerSettings(List<String> command, int workers, Map<String, Stri
     public static final Setting<Long> MAX_MEMORY_SETTING = Setting.size(MAX_MEMORY, 0,
             "resident memory of a worker and its descendants past which it is recycled gracefully (`256m`); `0`: no limit");
     public static final Setting<Mode> MODE_SETTING = Setting.of(MODE, "choice", Mode::parse, Mode.STATIC, "static",
-            "`static`: `workers` run from the start; `ondemand`: started when every running one is busy, up to `workers`");
+            "`static`: `workers` run from the start; `dynamic`: `workerStart` at first, idle ones kept between "
+            + "`workerMinSpare` and `workerMaxSpare`, up to `workers`; `ondemand`: started when every running one is "
+            + "busy, up to `workers`");
+    public static final Setting<Integer> START_SETTING = Setting.integer(START, 1, 1,
+            "with `workerMode=dynamic` only: workers started at init (PHP-FPM's `pm.start_servers`)")
+            .withDefault(1, "`workerMinSpare + (workerMaxSpare - workerMinSpare) / 2`");
+    public static final Setting<Integer> MIN_SPARE_SETTING = Setting.integer(MIN_SPARE, 1, 1,
+            "with `workerMode=dynamic` only: fewer idle workers than this and more are started, up to `workers` "
+            + "(PHP-FPM's `pm.min_spare_servers`)");
+    public static final Setting<Integer> MAX_SPARE_SETTING = Setting.integer(MAX_SPARE, 3, 1,
+            "with `workerMode=dynamic` only: more idle workers than this and the extra ones are stopped gracefully "
+            + "(PHP-FPM's `pm.max_spare_servers`)").withDefault(3, "`3`, at most `workers`, at least `workerMinSpare`");
+    public static final Setting<Integer> SPAWN_RATE_SETTING = Setting.integer(SPAWN_RATE, DEFAULT_SPAWN_RATE, 1,
+            "most worker starts per second across the mapping's workers, in every mode: a burst waits for its "
+            + "workers instead of forking them all at once (PHP-FPM's `pm.max_spawn_rate`)");
     public static final Setting<Duration> IDLE_TIMEOUT_SETTING = Setting.duration(IDLE_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
             "with `workerMode=ondemand` only: how long a worker without a request runs before it is stopped");
     public static final Setting<Duration> REQUEST_TIMEOUT_SETTING = Setting.durationOrZero(REQUEST_TIMEOUT,
@@ -131,7 +175,8 @@ public record WorkerSettings(List<String> command, int workers, Map<String, Stri
     /** The managed-worker parameters, for every bridge with managed workers. */
     public static final List<Setting<?>> SETTINGS = List.of(COMMAND_SETTING, WORKERS_SETTING, WORKER_ENV_SETTING,
             WORKER_DIR_SETTING, MAX_REQUESTS_SETTING, MAX_AGE_SETTING, MAX_MEMORY_SETTING, MODE_SETTING,
-            IDLE_TIMEOUT_SETTING, REQUEST_TIMEOUT_SETTING, SLOW_LOG_SETTING);
+            START_SETTING, MIN_SPARE_SETTING, MAX_SPARE_SETTING, IDLE_TIMEOUT_SETTING, REQUEST_TIMEOUT_SETTING,
+            SLOW_LOG_SETTING, SPAWN_RATE_SETTING);
 
     /** The placeholder replaced with the worker's socket path, also inside an argument ({@code unix:{socket}}). */
     public static final String SOCKET = "{socket}";
@@ -153,6 +198,12 @@ public record WorkerSettings(List<String> command, int workers, Map<String, Stri
         idleTimeout = idleTimeout == null ? DEFAULT_IDLE_TIMEOUT : idleTimeout;
         requestTimeout = requestTimeout == null ? Duration.ZERO : requestTimeout;
         slowLog = slowLog == null ? Duration.ZERO : slowLog;
+        if (mode == Mode.DYNAMIC && spare == null) {
+            spare = new Spare(1, 1, 1);
+        }
+        if (spawnRate < 1) {
+            throw new IllegalArgumentException("spawn rate must be at least 1 per second: " + spawnRate);
+        }
         if (command.isEmpty()) {
             throw new IllegalArgumentException("empty command");
         }
@@ -210,7 +261,41 @@ public record WorkerSettings(List<String> command, int workers, Map<String, Stri
         }
         Duration idle = reader.get(IDLE_TIMEOUT_SETTING);
         return new WorkerSettings(argv, workers, env, dir, recycle(reader), mode, idle,
-                reader.get(REQUEST_TIMEOUT_SETTING), reader.get(SLOW_LOG_SETTING));
+                reader.get(REQUEST_TIMEOUT_SETTING), reader.get(SLOW_LOG_SETTING), spare(reader, mode, workers),
+                reader.get(SPAWN_RATE_SETTING));
+    }
+
+    /**
+     * Dynamic mode's numbers, defaulted and checked as PHP-FPM does (fpm_conf.c): {@code minSpare <= start <=
+     * maxSpare <= workers}; null in another mode, where setting any of them is an error.
+     */
+    private static Spare spare(ConfigReader reader, Mode mode, int workers) {
+        if (mode != Mode.DYNAMIC) {
+            for (Setting<?> s : List.of(START_SETTING, MIN_SPARE_SETTING, MAX_SPARE_SETTING)) {
+                if (reader.isSet(s)) {
+                    throw new IllegalArgumentException(reader.name(s) + " needs " + reader.name(MODE) + "=dynamic");
+                }
+            }
+            return null;
+        }
+        int min = reader.get(MIN_SPARE_SETTING);
+        int max = reader.get(MAX_SPARE_SETTING, Math.max(min, Math.min(3, workers)));
+        int start = reader.get(START_SETTING, min + (max - min) / 2);
+        String values = " (" + reader.name(MIN_SPARE) + " " + min + ", " + reader.name(START) + " " + start + ", "
+                + reader.name(MAX_SPARE) + " " + max + ", " + reader.name(WORKERS) + " " + workers + ")";
+        if (max > workers) {
+            throw new IllegalArgumentException(reader.name(MAX_SPARE) + " must not exceed " + reader.name(WORKERS)
+                    + values);
+        }
+        if (min > max) {
+            throw new IllegalArgumentException(reader.name(MIN_SPARE) + " must not exceed " + reader.name(MAX_SPARE)
+                    + values);
+        }
+        if (start < min || start > max) {
+            throw new IllegalArgumentException(reader.name(START) + " must be between " + reader.name(MIN_SPARE)
+                    + " and " + reader.name(MAX_SPARE) + values);
+        }
+        return new Spare(start, min, max);
     }
 
     /** The recycling limits; each 0 or absent is "never". */

@@ -338,6 +338,127 @@ class FastCgiManagedWorkersTest {
     }
 
     /**
+     * Sends {@code count} requests for {@code /index.php?sleep=ms}, {@code gapMs} apart (least-busy then sees the
+     * earlier ones busy), while counting the workers in /proc; the most seen, after every response was 200 with
+     * its pid added to {@code pids}. {@code reached} gets when {@code target} workers were first seen (ns since the
+     * first request), or stays -1.
+     */
+    private int burst(ServletContainer c, int count, int sleepMs, long gapMs, Set<String> pids, int target,
+                      long[] reached) throws Exception {
+        ExecutorService clients = Executors.newFixedThreadPool(count);
+        try {
+            long t0 = System.nanoTime();
+            List<Future<RawHttp.Response>> slow = new ArrayList<>();
+            int most = 0;
+            for (int i = 0; i < count; i++) {
+                slow.add(clients.submit(() -> RawHttp.get(c.port(), "/index.php?sleep=" + sleepMs)));
+                Thread.sleep(gapMs);
+                most = Math.max(most, workers().size());
+            }
+            while (slow.stream().anyMatch(f -> !f.isDone())) {
+                int now = workers().size();
+                if (now >= target && reached[0] < 0) {
+                    reached[0] = System.nanoTime() - t0;
+                }
+                most = Math.max(most, now);
+                Thread.sleep(10);
+            }
+            for (Future<RawHttp.Response> f : slow) {
+                RawHttp.Response r = f.get();
+                assertEquals(200, r.status(), r + "\n" + lines + "\n" + c.log());
+                pids.add(pid(r));
+            }
+            return most;
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    /**
+     * fastcgi.workerMode=dynamic (PHP-FPM's pm = dynamic): workerStart run at init, a burst grows them up to
+     * fastcgi.workers and no more (the extra requests wait for a worker), and once idle they shrink back to
+     * workerMaxSpare, with one line per decision.
+     */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void dynamicWorkersStartAtWorkerStartGrowUnderABurstUpToWorkersAndShrinkToMaxSpare(Kind kind) throws Exception {
+        Map<String, String> params = php(4);
+        params.put(FastCgiApplication.WORKER_MODE, "dynamic");
+        params.put(FastCgiApplication.WORKER_START, "2");
+        params.put(FastCgiApplication.WORKER_MIN_SPARE, "1");
+        params.put(FastCgiApplication.WORKER_MAX_SPARE, "2");
+        Path sockets;
+        try (ServletContainer c = ServletContainer.start(kind, null, "", "/*", params)) {
+            assertEquals(2, workers().size(), "workerStart workers at init: " + workers());
+            sockets = socketDirectory(workers().get(0));
+            Set<String> pids = new java.util.HashSet<>();
+            int most = burst(c, 6, 1500, 80, pids, 4, new long[] {-1});
+            assertEquals(4, most, "grown to fastcgi.workers and no more\n" + lines);
+            assertEquals(4, pids.size(), "six requests served by the four workers: " + pids);
+            assertTrue(awaitWorkers(2), "shrunk back to workerMaxSpare after the burst: " + workers() + "\n" + lines);
+            assertTrue(lines.stream().anyMatch(l -> l.matches("FastCGI workers of .*php-cgi: [34] idle of 4 running, "
+                    + "above workerMaxSpare 2: stopping [12] \\(SIGTERM to pids \\[[\\d, ]+\\]\\)")), lines.toString());
+            Thread.sleep(1500); // two more upkeeps: 2 idle is within the spares, nothing moves
+            assertEquals(2, workers().size(), lines.toString());
+            assertEquals(200, RawHttp.get(c.port(), "/index.php").status());
+            assertTrue(lines.stream().noneMatch(l -> l.contains("marked down")), lines.toString());
+        }
+        assertNothingLeft(sockets);
+    }
+
+    /**
+     * Dynamic mode's min spare: one worker busy with a slow request leaves none idle, below workerMinSpare 1,
+     * so the upkeep starts a second; once the request is done two are idle, above workerMaxSpare 1, and one stops.
+     */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void dynamicModeStartsAWorkerWhenFewerThanMinSpareAreIdleAndStopsTheExtraOneAfter(Kind kind) throws Exception {
+        Map<String, String> params = php(3);
+        params.put(FastCgiApplication.WORKER_MODE, "dynamic");
+        params.put(FastCgiApplication.WORKER_MIN_SPARE, "1");
+        params.put(FastCgiApplication.WORKER_MAX_SPARE, "1");
+        Path sockets;
+        try (ServletContainer c = ServletContainer.start(kind, null, "", "/*", params)) {
+            assertEquals(1, workers().size(), "workerStart defaults to 1 + (1 - 1) / 2");
+            sockets = socketDirectory(workers().get(0));
+            long[] reached = {-1};
+            int most = burst(c, 1, 3000, 0, new java.util.HashSet<>(), 2, reached);
+            assertEquals(2, most, "a spare started while the only worker was busy\n" + lines);
+            assertTrue(lines.stream().anyMatch(l -> l.matches("FastCGI workers of .*php-cgi: 0 idle of 1 running, "
+                    + "below workerMinSpare 1: starting 1 \\(2 of 3 at most\\)")), lines.toString());
+            assertTrue(lines.stream().anyMatch(l -> l.contains(" started (workerMinSpare), pid ")), lines.toString());
+            assertTrue(awaitWorkers(1), "the extra idle one stopped: " + workers() + "\n" + lines);
+            assertTrue(lines.stream().anyMatch(l -> l.contains("above workerMaxSpare 1: stopping 1")), lines.toString());
+        }
+        assertNothingLeft(sockets);
+    }
+
+    /**
+     * fastcgi.workerSpawnRate (PHP-FPM's pm.max_spawn_rate), here on ondemand: a burst that needs six workers at
+     * two starts per second gets them over two seconds or more, the delayed starts saying so, and every
+     * request waits for its worker instead of failing.
+     */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void theSpawnRateSpreadsTheStartsOfABurstOverSeconds(Kind kind) throws Exception {
+        Map<String, String> params = php(6);
+        params.put(FastCgiApplication.WORKER_MODE, "ondemand");
+        params.put(FastCgiApplication.WORKER_SPAWN_RATE, "2");
+        try (ServletContainer c = ServletContainer.start(kind, null, "", "/*", params)) {
+            Set<String> pids = new java.util.HashSet<>();
+            long[] reached = {-1};
+            int most = burst(c, 6, 3500, 60, pids, 6, reached);
+            assertEquals(6, most, lines.toString());
+            assertEquals(6, pids.size(), "one worker per request: " + pids);
+            assertTrue(reached[0] >= 1_900_000_000L, "six starts at 2/s take two seconds at least: "
+                    + reached[0] / 1_000_000 + " ms\n" + lines);
+            assertTrue(lines.stream().filter(l -> l.matches(".* started on demand \\(delayed \\d+ ms by "
+                    + "workerSpawnRate 2/s\\), pid .*")).count() >= 3, lines.toString());
+        }
+        assertTrue(workers().isEmpty());
+    }
+
+    /**
      * A page that runs {@code sleep} (no shell) for {@code ?s=} seconds, 30 by default, then answers; with
      * {@code ?flush} its headers and a first line leave before.
      */
@@ -660,9 +781,9 @@ class FastCgiManagedWorkersTest {
         assertTrue(slowLog.getMessage().contains("bad value for fastcgi.workerSlowLog: \"later\""),
                 slowLog.getMessage());
         IllegalArgumentException mode = assertThrows(IllegalArgumentException.class, () -> FastCgiSettings.from(
-                Map.of(FastCgiApplication.COMMAND, "/bin/false {socket}", FastCgiApplication.WORKER_MODE, "dynamic")));
-        assertTrue(mode.getMessage().contains("bad value for fastcgi.workerMode: \"dynamic\" (must be static or "
-                + "ondemand)"), mode.getMessage());
+                Map.of(FastCgiApplication.COMMAND, "/bin/false {socket}", FastCgiApplication.WORKER_MODE, "adaptive")));
+        assertTrue(mode.getMessage().contains("bad value for fastcgi.workerMode: \"adaptive\" (must be static, "
+                + "dynamic or ondemand)"), mode.getMessage());
         IllegalArgumentException idle = assertThrows(IllegalArgumentException.class, () -> FastCgiSettings.from(
                 Map.of(FastCgiApplication.COMMAND, "/bin/false {socket}", FastCgiApplication.WORKER_IDLE_TIMEOUT, "5s")));
         assertTrue(idle.getMessage().contains("fastcgi.workerIdleTimeout needs fastcgi.workerMode=ondemand"),
@@ -672,6 +793,38 @@ class FastCgiManagedWorkersTest {
                         FastCgiApplication.WORKER_IDLE_TIMEOUT, "a while")));
         assertTrue(idleValue.getMessage().contains("bad value for fastcgi.workerIdleTimeout: \"a while\""),
                 idleValue.getMessage());
+        Map<Map<String, String>, String> badSpare = Map.of(
+                Map.of(FastCgiApplication.WORKER_MAX_SPARE, "5"), "fastcgi.workerMaxSpare must not exceed "
+                        + "fastcgi.workers (fastcgi.workerMinSpare 1, fastcgi.workerStart 3, fastcgi.workerMaxSpare 5, "
+                        + "fastcgi.workers 4)",
+                Map.of(FastCgiApplication.WORKER_MIN_SPARE, "3", FastCgiApplication.WORKER_MAX_SPARE, "2"),
+                "fastcgi.workerMinSpare must not exceed fastcgi.workerMaxSpare (fastcgi.workerMinSpare 3",
+                Map.of(FastCgiApplication.WORKER_START, "4"), "fastcgi.workerStart must be between "
+                        + "fastcgi.workerMinSpare and fastcgi.workerMaxSpare (fastcgi.workerMinSpare 1, "
+                        + "fastcgi.workerStart 4, fastcgi.workerMaxSpare 3, fastcgi.workers 4)");
+        badSpare.forEach((spare, message) -> {
+            Map<String, String> config = new HashMap<>(spare);
+            config.putAll(Map.of(FastCgiApplication.COMMAND, "/bin/false {socket}", FastCgiApplication.WORKERS, "4",
+                    FastCgiApplication.WORKER_MODE, "dynamic"));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FastCgiSettings.from(config));
+            assertTrue(e.getMessage().contains(message), e.getMessage());
+        });
+        IllegalArgumentException spareStatic = assertThrows(IllegalArgumentException.class, () -> FastCgiSettings.from(
+                Map.of(FastCgiApplication.COMMAND, "/bin/false {socket}", FastCgiApplication.WORKER_MIN_SPARE, "2")));
+        assertTrue(spareStatic.getMessage().contains("fastcgi.workerMinSpare needs fastcgi.workerMode=dynamic"),
+                spareStatic.getMessage());
+        IllegalArgumentException rate = assertThrows(IllegalArgumentException.class, () -> FastCgiSettings.from(
+                Map.of(FastCgiApplication.COMMAND, "/bin/false {socket}", FastCgiApplication.WORKER_SPAWN_RATE, "0")));
+        assertTrue(rate.getMessage().contains("bad value for fastcgi.workerSpawnRate: \"0\""), rate.getMessage());
+        // PHP-FPM's defaults: start = min spare + (max spare - min spare) / 2; max spare 3, at most the workers
+        assertEquals(new dev.gatewaybridge.managed.WorkerSettings.Spare(2, 1, 3), FastCgiSettings.from(Map.of(
+                FastCgiApplication.COMMAND, "/bin/false {socket}", FastCgiApplication.WORKERS, "8",
+                FastCgiApplication.WORKER_MODE, "dynamic")).workers().spare());
+        assertEquals(new dev.gatewaybridge.managed.WorkerSettings.Spare(1, 1, 2), FastCgiSettings.from(Map.of(
+                FastCgiApplication.COMMAND, "/bin/false {socket}", FastCgiApplication.WORKER_MODE, "dynamic"))
+                .workers().spare());
+        assertEquals(32, FastCgiSettings.from(Map.of(FastCgiApplication.COMMAND, "/bin/false {socket}")).workers()
+                .spawnRate());
         IllegalArgumentException orphan = assertThrows(IllegalArgumentException.class, () -> FastCgiSettings.from(
                 Map.of(FastCgiApplication.BACKENDS, "unix:/x.sock", FastCgiApplication.WORKER_MAX_AGE, "1h")));
         assertTrue(orphan.getMessage().contains("fastcgi.workerMaxAge needs fastcgi.command"), orphan.getMessage());
