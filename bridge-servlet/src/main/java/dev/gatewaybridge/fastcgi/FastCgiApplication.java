@@ -29,6 +29,7 @@ import dev.gatewaybridge.bridge.DroppedHeaders;
 import dev.gatewaybridge.bridge.RequestBody;
 import dev.gatewaybridge.bridge.StderrLog;
 import dev.gatewaybridge.managed.WorkerPool;
+import dev.gatewaybridge.managed.WorkersDownException;
 import dev.gatewaybridge.managed.WorkerSettings;
 import dev.gatewaybridge.upstream.Backend;
 import dev.gatewaybridge.upstream.BackendAddress;
@@ -248,6 +249,11 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
      * backend can take stayed busy for the connect timeout.
      */
     private static Iterable<byte[]> busy(HttpStatusException e, StartResponse startResponse) {
+        if (e instanceof WorkersDownException down) { // the pool logged it once, when they went down
+            startResponse.start("503 Service Unavailable", List.of(Header.of("Content-Type", "text/plain"),
+                    Header.of("Retry-After", Integer.toString(down.retryAfterSeconds()))));
+            return Bodies.of("The FastCGI workers are down (their program keeps failing at start), retry later.\n");
+        }
         LOG.log(System.Logger.Level.WARNING, "503 " + e.getMessage());
         startResponse.start("503 Service Unavailable", List.of(Header.of("Content-Type", "text/plain"),
                 Header.of("Retry-After", Integer.toString(RETRY_AFTER_SECONDS))));
@@ -339,8 +345,15 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
         byte[] inline = body.length() <= REPLAYABLE_BODY ? body.bytes() : null; // sent with the first write
         ConnectionPool.Outgoing outgoing = inline != null
                 ? new ConnectionPool.Outgoing(role, settings.keepConn(), p, inline, errors) : null;
-        BackendSet.Lease<FastCgiConnection> lease = settings.backends()
-                .acquire(b -> acquire(b, !body.replayable(), outgoing));
+        BackendSet.Lease<FastCgiConnection> lease;
+        try {
+            lease = settings.backends().acquire(b -> acquire(b, !body.replayable(), outgoing));
+        } catch (BackendUnavailableException e) {
+            if (workers != null && workers.allDown()) { // not a backend that failed: ours, down on purpose
+                throw new WorkersDownException(e.getMessage(), workers.retryAfterSeconds(), e);
+            }
+            throw e;
+        }
         WorkerPool.Running running = null;
         if (workers != null && lease.backend().address() instanceof BackendAddress.Unix unix) {
             running = workers.running(unix.path(), scriptFilename(p)); // null without request timeout and slow log

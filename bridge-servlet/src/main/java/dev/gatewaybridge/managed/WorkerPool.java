@@ -242,6 +242,16 @@ public final class WorkerPool implements AutoCloseable {
         }
     }
 
+    /** Whether every worker is marked down (its program kept failing at start): requests then get 503. */
+    public boolean allDown() {
+        return slots.stream().allMatch(Slot::isDown);
+    }
+
+    /** The Retry-After of that 503, seconds: the pool does not start a marked-down worker again by itself. */
+    public int retryAfterSeconds() {
+        return 1;
+    }
+
     /** Sets what is told the socket of a worker about to be recycled (before its SIGTERM). */
     public void onRecycle(java.util.function.Consumer<Path> listener) {
         onRecycle = listener;
@@ -1117,6 +1127,10 @@ public final class WorkerPool implements AutoCloseable {
          * Records the exit of {@code p} (null: it never started); null if {@code p} is no longer this slot's.
          * A quick exit: it never created its socket, or {@code failed} within {@link #MIN_UPTIME_MS}.
          */
+        synchronized boolean isDown() {
+            return down;
+        }
+
         /** Wakes the threads waiting on this slot's start (awaitReady), e.g. to see that it is marked down. */
         synchronized void wakeWaiters() {
             notifyAll();
