@@ -83,6 +83,8 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
     public static final String WORKER_MAX_SPARE = FastCgiSettings.PREFIX + WorkerSettings.MAX_SPARE;
     /** Most worker starts per second, in every mode (default 32, PHP-FPM's pm.max_spawn_rate). */
     public static final String WORKER_SPAWN_RATE = FastCgiSettings.PREFIX + WorkerSettings.SPAWN_RATE;
+    /** How long a worker marked down waits before one start more (default 30s). */
+    public static final String WORKER_DOWN_TIME = FastCgiSettings.PREFIX + WorkerSettings.DOWN_TIME;
     /** In ondemand mode, how long an idle worker runs before it is stopped (default 10s). */
     public static final String WORKER_IDLE_TIMEOUT = FastCgiSettings.PREFIX + WorkerSettings.IDLE_TIMEOUT;
     /** How long a request may run on a worker before it gets 504 and the worker is killed (default 0: for ever). */
@@ -421,7 +423,11 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
         java.nio.file.Path worker = workers != null && backend.address() instanceof BackendAddress.Unix unix
                 ? unix.path() : null;
         if (worker != null) {
-            workers.enter(worker, deadline); // counts the request; waits while that worker is being recycled
+            try {
+                workers.enter(worker, deadline); // counts the request; waits while that worker is being recycled
+            } catch (IOException e) {
+                throw workers.isDown(worker) ? new BackendSet.Declined(e.getMessage(), e) : e;
+            }
         }
         try {
             while (true) {
@@ -436,6 +442,9 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
         } catch (IOException | RuntimeException | Error e) {
             if (worker != null) {
                 workers.leave(worker);
+                if (e instanceof IOException x && workers.isDown(worker)) { // down on purpose, not unhealthy
+                    throw new BackendSet.Declined(x.getMessage(), x);
+                }
             }
             throw e;
         }

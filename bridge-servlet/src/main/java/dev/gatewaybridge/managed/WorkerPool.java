@@ -118,7 +118,8 @@ public final class WorkerPool implements AutoCloseable {
         });
         supervisor.setRemoveOnCancelPolicy(true);
         for (int i = 1; i <= settings.workers(); i++) {
-            slots.add(new Slot(i, dir.resolve("worker-" + i + ".sock"), ondemand() || dynamic()));
+            slots.add(new Slot(i, dir.resolve("worker-" + i + ".sock"), ondemand() || dynamic(),
+                    settings.downTime().toNanos()));
         }
     }
 
@@ -247,9 +248,17 @@ public final class WorkerPool implements AutoCloseable {
         return slots.stream().allMatch(Slot::isDown);
     }
 
-    /** The Retry-After of that 503, seconds: the pool does not start a marked-down worker again by itself. */
+    /** Whether the worker on {@code socket} is marked down. */
+    public boolean isDown(Path socket) {
+        Slot slot = slot(socket);
+        return slot != null && slot.isDown();
+    }
+
+    /** The Retry-After of that 503: seconds until the first marked-down worker is started again, at least 1. */
     public int retryAfterSeconds() {
-        return 1;
+        long now = System.nanoTime();
+        long soonest = slots.stream().mapToLong(Slot::downUntil).map(t -> t - now).min().orElse(0);
+        return (int) Math.max(1, (TimeUnit.NANOSECONDS.toMillis(soonest) + 999) / 1000);
     }
 
     /** Sets what is told the socket of a worker about to be recycled (before its SIGTERM). */
@@ -709,10 +718,17 @@ public final class WorkerPool implements AutoCloseable {
             return;
         }
         if (exit.down()) {
+            long downMs = settings.downTime().toMillis();
             LOG.log(System.Logger.Level.WARNING, name(slot) + " marked down: " + settings.program() + " failed "
-                    + MAX_QUICK_EXITS + " times in a row at start within " + QUICK_WINDOW_MS + " ms, last "
-                    + what + "; not started again until the application is restarted");
+                    + (exit.again() ? "again at start" : MAX_QUICK_EXITS + " times in a row at start within "
+                    + QUICK_WINDOW_MS + " ms") + ", last " + what + "; requests get 503, started once more in "
+                    + downMs + " ms (" + WorkerSettings.DOWN_TIME + ")");
             slot.wakeWaiters(); // after the line: whoever waited on this start sees it logged
+            try {
+                supervisor.schedule(() -> retry(slot), downMs, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                // closing
+            }
             return;
         }
         if (p != null) {
@@ -722,6 +738,20 @@ public final class WorkerPool implements AutoCloseable {
                     + p.pid() + ") " + what + "; starting again in " + exit.delayMs() + " ms");
         }
         supervisor.schedule(() -> spawn(slot, ""), exit.delayMs(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A marked-down worker's {@code workerDownTime} is over: one start, that marks it down again at once if it
+     * fails at start too, so a broken program costs one fork per {@code workerDownTime}, never a loop.
+     */
+    private void retry(Slot slot) {
+        if (closed) {
+            return;
+        }
+        slot.retry();
+        LOG.log(System.Logger.Level.INFO, name(slot) + " marked down " + settings.downTime().toMillis()
+                + " ms ago (" + WorkerSettings.DOWN_TIME + "): starting " + settings.program() + " once more");
+        spawn(slot, " after " + WorkerSettings.DOWN_TIME);
     }
 
     /** Logs what the worker writes (stdout and stderr together), line by line, until it closes them. */
@@ -898,6 +928,11 @@ public final class WorkerPool implements AutoCloseable {
         private boolean ready;
         private boolean everReady;
         private boolean down;
+        private final long downTimeNanos;
+        /** When a marked-down slot is started again (System.nanoTime), while down. */
+        private long downUntilNanos;
+        /** Started again after being marked down, and not yet up for long: one quick exit marks it down. */
+        private boolean retrying;
         private int quickExits;
         private long firstQuickNanos;
         /** When a worker of this slot last ended itself with status 0 after creating its socket; 0: never. */
@@ -950,14 +985,19 @@ public final class WorkerPool implements AutoCloseable {
             return lastUsedNanos;
         }
 
-        Slot(int index, Path socket, boolean parked) {
+        Slot(int index, Path socket, boolean parked, long downTimeNanos) {
             this.index = index;
             this.socket = socket;
             this.parked = parked;
+            this.downTimeNanos = downTimeNanos;
         }
 
-        /** What to do after an exit: how long to wait before the next start, or nothing (down). */
-        record Exit(long uptimeMs, long delayMs, boolean down, boolean recycled, boolean idle, boolean killed) {
+        /**
+         * What to do after an exit: how long to wait before the next start, or nothing (down; {@code again}: at
+         * the one start after {@code workerDownTime}).
+         */
+        record Exit(long uptimeMs, long delayMs, boolean down, boolean recycled, boolean idle, boolean killed,
+                    boolean again) {
         }
 
         /** See {@link WorkerPool#running}; null when no worker runs (the request fails on its own). */
@@ -1131,6 +1171,17 @@ public final class WorkerPool implements AutoCloseable {
             return down;
         }
 
+        /** When it is started again, if down; else Long.MAX_VALUE. */
+        synchronized long downUntil() {
+            return down ? downUntilNanos : Long.MAX_VALUE;
+        }
+
+        /** Not down any more: the one start after {@code workerDownTime}. */
+        synchronized void retry() {
+            down = false;
+            retrying = true;
+        }
+
         /** Wakes the threads waiting on this slot's start (awaitReady), e.g. to see that it is marked down. */
         synchronized void wakeWaiters() {
             notifyAll();
@@ -1148,7 +1199,7 @@ public final class WorkerPool implements AutoCloseable {
             ready = false;
             if (parked) {
                 notifyAll();
-                return new Exit(uptimeMs, 0, false, true, true, false);
+                return new Exit(uptimeMs, 0, false, true, true, false, false);
             }
             boolean recycled = recycling;
             boolean quick = !recycled && !killed && (!everReady || failed && uptimeMs < MIN_UPTIME_MS);
@@ -1159,18 +1210,23 @@ public final class WorkerPool implements AutoCloseable {
                     firstQuickNanos = now;
                 }
                 quickExits++;
-                if (quickExits >= MAX_QUICK_EXITS) {
+                if (quickExits >= MAX_QUICK_EXITS || retrying) {
+                    boolean again = retrying;
                     down = true; // waiters are woken by wakeWaiters(), once the line saying so is logged
-                    return new Exit(uptimeMs, 0, true, false, false, false);
+                    downUntilNanos = now + downTimeNanos;
+                    retrying = false;
+                    quickExits = 0;
+                    return new Exit(uptimeMs, 0, true, false, false, false, again);
                 }
                 delay = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS << (quickExits - 1));
             } else {
                 quickExits = 0;
+                retrying = false;
                 delay = 0;
             }
             delay = Math.max(delay, MIN_RESTART_INTERVAL_MS - uptimeMs); // the spawn rate limit
             notifyAll();
-            return new Exit(uptimeMs, delay, false, recycled, false, killed);
+            return new Exit(uptimeMs, delay, false, recycled, false, killed, false);
         }
 
         /** Waits until the worker is ready or down, or until {@code deadline}. */

@@ -34,7 +34,7 @@ import dev.gatewaybridge.config.Setting;
  */
 public record WorkerSettings(List<String> command, int workers, Map<String, String> env, Path dir, Recycle recycle,
                              Mode mode, Duration idleTimeout, Duration requestTimeout, Duration slowLog, Spare spare,
-                             int spawnRate) {
+                             int spawnRate, Duration downTime) {
 
     /** PHP-FPM's process manager modes. */
     public enum Mode {
@@ -125,6 +125,9 @@ public record WorkerSettings(List<String> command, int workers, Map<String, Stri
     public static final String MAX_SPARE = "workerMaxSpare";
     /** Most worker starts per second across the pool (default 32, PHP-FPM's pm.max_spawn_rate). */
     public static final String SPAWN_RATE = "workerSpawnRate";
+    /** How long a worker marked down (its program kept failing at start) waits before one start more. */
+    public static final String DOWN_TIME = "workerDownTime";
+    public static final Duration DEFAULT_DOWN_TIME = Duration.ofSeconds(30);
     /** PHP-FPM's {@code pm.max_spawn_rate} default. */
     public static final int DEFAULT_SPAWN_RATE = 32;
     /** PHP-FPM's {@code pm.process_idle_timeout} default. */
@@ -172,11 +175,15 @@ public record WorkerSettings(List<String> command, int workers, Map<String, Stri
     public static final Setting<Duration> SLOW_LOG_SETTING = Setting.durationOrZero(SLOW_LOG, Duration.ZERO,
             "a request still running on a worker after this long is logged once, with what the worker and its "
             + "children are doing (state and wchan from `/proc`); `0`: never (PHP-FPM's `request_slowlog_timeout`)");
+    public static final Setting<Duration> DOWN_TIME_SETTING = Setting.duration(DOWN_TIME, DEFAULT_DOWN_TIME,
+            "a worker whose program failed 5 times in a row at start within 10s is marked down (requests get 503 "
+            + "with `Retry-After`); after this long it is started once more, and marked down again at once if that "
+            + "start fails too (PHP-FPM's `emergency_restart_threshold`, without restarting the others)");
     /** The managed-worker parameters, for every bridge with managed workers. */
     public static final List<Setting<?>> SETTINGS = List.of(COMMAND_SETTING, WORKERS_SETTING, WORKER_ENV_SETTING,
             WORKER_DIR_SETTING, MAX_REQUESTS_SETTING, MAX_AGE_SETTING, MAX_MEMORY_SETTING, MODE_SETTING,
             START_SETTING, MIN_SPARE_SETTING, MAX_SPARE_SETTING, IDLE_TIMEOUT_SETTING, REQUEST_TIMEOUT_SETTING,
-            SLOW_LOG_SETTING, SPAWN_RATE_SETTING);
+            SLOW_LOG_SETTING, SPAWN_RATE_SETTING, DOWN_TIME_SETTING);
 
     /** The placeholder replaced with the worker's socket path, also inside an argument ({@code unix:{socket}}). */
     public static final String SOCKET = "{socket}";
@@ -198,6 +205,7 @@ public record WorkerSettings(List<String> command, int workers, Map<String, Stri
         idleTimeout = idleTimeout == null ? DEFAULT_IDLE_TIMEOUT : idleTimeout;
         requestTimeout = requestTimeout == null ? Duration.ZERO : requestTimeout;
         slowLog = slowLog == null ? Duration.ZERO : slowLog;
+        downTime = downTime == null ? DEFAULT_DOWN_TIME : downTime;
         if (mode == Mode.DYNAMIC && spare == null) {
             spare = new Spare(1, 1, 1);
         }
@@ -262,7 +270,7 @@ public record WorkerSettings(List<String> command, int workers, Map<String, Stri
         Duration idle = reader.get(IDLE_TIMEOUT_SETTING);
         return new WorkerSettings(argv, workers, env, dir, recycle(reader), mode, idle,
                 reader.get(REQUEST_TIMEOUT_SETTING), reader.get(SLOW_LOG_SETTING), spare(reader, mode, workers),
-                reader.get(SPAWN_RATE_SETTING));
+                reader.get(SPAWN_RATE_SETTING), reader.get(DOWN_TIME_SETTING));
     }
 
     /**

@@ -135,7 +135,9 @@ public final class BackendSet {
                 return new Lease<>(this, b, opener.open(b));
             } catch (IOException e) {
                 b.released();
-                b.failed(clock.getAsLong());
+                if (!(e instanceof Declined)) {
+                    b.failed(clock.getAsLong());
+                }
                 last = e;
                 allTimedOut &= e instanceof SocketTimeoutException;
                 failures.append(failures.length() == 0 ? "" : "; ").append(b).append(": ").append(e.getMessage());
@@ -151,6 +153,16 @@ public final class BackendSet {
             throw new BackendTimeoutException("no backend answered in time: " + failures, last);
         }
         throw new BackendUnavailableException("no backend could be reached: " + failures, last);
+    }
+
+    /**
+     * An opener's refusal of a backend it knows to be down on purpose (a bridge's own worker marked down,
+     * {@code dev.gatewaybridge.managed}): fails over like any, but is no failure of the backend's health.
+     */
+    public static final class Declined extends IOException {
+        public Declined(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /** {@link #acquire} a new {@link Connection}, connected within {@code timeouts.connect()}. */

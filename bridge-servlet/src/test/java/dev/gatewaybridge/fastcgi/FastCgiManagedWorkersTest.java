@@ -646,6 +646,57 @@ class FastCgiManagedWorkersTest {
         }
     }
 
+    /** After fastcgi.workerDownTime a marked-down worker gets one start, not a new burst, and is down again. */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aMarkedDownWorkerIsStartedOnceMoreAfterTheDownTimeAndMarkedDownAgainAtOnce(Kind kind) throws Exception {
+        Map<String, String> params = Map.of("application", FastCgiApplication.class.getName(),
+                FastCgiApplication.COMMAND, "/bin/false {socket}", FastCgiApplication.WORKERS, "1",
+                FastCgiApplication.WORKER_DOWN_TIME, "1s", FastCgiApplication.ROOT, dir.toString());
+        try (ServletContainer c = ServletContainer.start(kind, null, "", "/*", params)) {
+            assertEquals(5, starts(), lines.toString());
+            RawHttp.Response r = RawHttp.get(c.port(), "/index.php");
+            assertEquals(503, r.status(), r.toString());
+            assertEquals("1", r.header("Retry-After"), r.toString());
+            Thread.sleep(1_800);
+            assertEquals(6, starts(), "one start after workerDownTime: " + lines);
+            assertEquals(1, lines.stream().filter(l -> l.contains("starting /bin/false once more")).count(),
+                    lines.toString());
+            assertEquals(2, lines.stream().filter(l -> l.contains("marked down:")).count(), lines.toString());
+            r = RawHttp.get(c.port(), "/index.php");
+            assertEquals(503, r.status(), r.toString());
+            assertTrue(Integer.parseInt(r.header("Retry-After")) >= 1, r.toString());
+        }
+    }
+
+    /** A program that works again (here: once a marker file exists) is served after fastcgi.workerDownTime. */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aProgramThatWorksAgainIsServedAfterTheDownTime(Kind kind) throws Exception {
+        Map<String, String> params = php(1);
+        Path marker = dir.resolve("fixed");
+        Path script = dir.resolve("flaky-php.sh");
+        Files.writeString(script, "#!/bin/sh\n[ -e " + marker + " ] || exit 1\nexec " + params.get(
+                FastCgiApplication.COMMAND).split(" ")[0] + " -b \"$1\"\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        params.put(FastCgiApplication.COMMAND, script + " {socket}");
+        params.put(FastCgiApplication.WORKER_DOWN_TIME, "1s");
+        try (ServletContainer c = ServletContainer.start(kind, null, "", "/*", params)) {
+            assertEquals(1, lines.stream().filter(l -> l.contains("marked down:")).count(), lines.toString());
+            assertEquals(503, RawHttp.get(c.port(), "/index.php").status());
+            Files.createFile(marker);
+            Thread.sleep(1_500);
+            RawHttp.Response r = RawHttp.get(c.port(), "/index.php");
+            assertEquals(200, r.status(), r + " " + lines);
+            assertEquals(1, lines.stream().filter(l -> l.contains("marked down:")).count(), lines.toString());
+        }
+    }
+
+    /** Worker starts logged so far (" started, pid ..." or " started after workerDownTime, pid ..."). */
+    private long starts() {
+        return lines.stream().filter(l -> l.matches(".* started( after \\w+)?, pid .*")).count();
+    }
+
     @ParameterizedTest
     @EnumSource(Kind.class)
     void afterTheContainerStopsNoWorkerSocketDirectoryThreadOrFdIsLeft(Kind kind) throws Exception {
