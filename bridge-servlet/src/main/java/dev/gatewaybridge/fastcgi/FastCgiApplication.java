@@ -248,18 +248,19 @@ public final class FastCgiApplication implements GatewayApplication, AutoCloseab
 
     /**
      * 503 with Retry-After (RFC 9110 §10.2.3), as the CGI bridge answers at its limit: every connection the
-     * backend can take stayed busy for the connect timeout.
+     * backend can take stayed busy for the connect timeout, or every managed worker is marked down (the pool
+     * logged that once, when they went down: no line per request).
      */
     private static Iterable<byte[]> busy(HttpStatusException e, StartResponse startResponse) {
-        if (e instanceof WorkersDownException down) { // the pool logged it once, when they went down
-            startResponse.start("503 Service Unavailable", List.of(Header.of("Content-Type", "text/plain"),
-                    Header.of("Retry-After", Integer.toString(down.retryAfterSeconds()))));
-            return Bodies.of("The FastCGI workers are down (their program keeps failing at start), retry later.\n");
+        boolean down = e instanceof WorkersDownException;
+        if (!down) {
+            LOG.log(System.Logger.Level.WARNING, "503 " + e.getMessage());
         }
-        LOG.log(System.Logger.Level.WARNING, "503 " + e.getMessage());
+        int retryAfter = down ? ((WorkersDownException) e).retryAfterSeconds() : RETRY_AFTER_SECONDS;
         startResponse.start("503 Service Unavailable", List.of(Header.of("Content-Type", "text/plain"),
-                Header.of("Retry-After", Integer.toString(RETRY_AFTER_SECONDS))));
-        return Bodies.of("Too many requests for the FastCGI backend, retry later.\n");
+                Header.of("Retry-After", Integer.toString(retryAfter))));
+        return Bodies.of(down ? "The FastCGI workers are down (their program keeps failing at start), retry later.\n"
+                : "Too many requests for the FastCGI backend, retry later.\n");
     }
 
     /**
